@@ -1,0 +1,3 @@
+from semillero.cli import main
+
+main()

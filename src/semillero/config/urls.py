@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from semillero.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("semillero.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
