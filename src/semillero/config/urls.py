@@ -1,11 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from semillero.config.api import api
 from semillero.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("semillero.accounts.urls")),
+    path("registry/", include("semillero.registry.urls")),
+    path("imports/", include("semillero.core.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
