@@ -202,3 +202,8 @@ LOGGING = {
     },
 }
 WHITENOISE_USE_FINDERS = True  # serve vendored files without collectstatic in the demo
+
+# Dates and numbers follow the language: es → Central American conventions.
+# (No global thousand separator: years and IDs would print as 2,024; pages use
+# the localize/intcomma filters where a figure needs grouping.)
+FORMAT_MODULE_PATH = ["semillero.config.formats"]
