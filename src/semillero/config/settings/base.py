@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "semillero.core",
     "semillero.accounts",
     "semillero.registry",
+    "semillero.training",
 ]
 
 MIDDLEWARE = [
