@@ -10,6 +10,7 @@ from semillero.registry.models import (
     Instructor,
     Organization,
     OrganizationType,
+    TrainingArea,
 )
 
 
@@ -43,6 +44,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class AgreementFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agreement
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"CONV{n:04d}")
     title = factory.Sequence(lambda n: f"Convenio {n}")
@@ -64,3 +66,12 @@ class InstructorFactory(factory.django.DjangoModelFactory):
     first_name = "Ana"
     last_name = factory.Sequence(lambda n: f"Martínez {n}")
     email = factory.Sequence(lambda n: f"instructor{n}@example.org")
+
+
+class TrainingAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingArea
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"AREA{n:03d}")
+    name = factory.Sequence(lambda n: f"Área {n}")

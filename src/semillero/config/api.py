@@ -1,5 +1,71 @@
-"""The HTTP API (django-ninja): OpenAPI at /api/docs. Each app adds its router."""
+"""The HTTP API (django-ninja): OpenAPI at /api/docs, schema at /api/openapi.json.
 
+Clients authenticate with a personal token (`Authorization: Bearer …`, see
+accounts.api_auth) or the browser session (with CSRF). Errors always answer
+`{"detail": …}`: 401 not authenticated, 403 not allowed, 404 not found (or not
+visible to you), 422 invalid data with one entry per field.
+"""
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
-api = NinjaAPI(title="Semillero API", version="1", urls_namespace="api")
+from semillero.accounts.api_auth import API_AUTH
+from semillero.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Semillero API",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    description=(
+        "Registry of the national vocational training system. Authenticate with a "
+        "personal token (header `Authorization: Bearer <token>`; create one on the "
+        "API tokens page) or a logged-in session."
+    ),
+)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request, exc):
+    return api.create_response(
+        request,
+        {
+            "detail": _(
+                "Authentication required: log in, or send the header Authorization: Bearer <token>."
+            )
+        },
+        status=401,
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request, exc):
+    message = str(exc) or _("You are not allowed to do this.")
+    return api.create_response(request, {"detail": message}, status=403)
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"detail": _("Not found, or not visible to you.")}, status=404
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"loc": ["body", field], "msg": message, "type": "value_error"}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [
+            {"loc": ["body"], "msg": m, "type": "value_error"} for m in exc.messages
+        ]
+    return api.create_response(request, {"detail": errors}, status=422)
+
+
+api.add_router("/registry/", registry_router)

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its bundled Swagger UI: /api/docs loads nothing from other hosts
     "axes",
     "django_tasks",
     "django_tasks_db",
