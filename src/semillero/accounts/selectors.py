@@ -1,7 +1,9 @@
 """Every read of the accounts app that pages, API and other apps need."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+
+from semillero.core.search import matches
 
 from .models import ApiToken, User
 from .permissions import can_manage_users, require
@@ -19,11 +21,9 @@ def user_list(
     users = User.objects.select_related("organization").order_by("username")
     if q:
         users = users.filter(
-            Q(username__icontains=q)
-            | Q(first_name__icontains=q)
-            | Q(last_name__icontains=q)
-            | Q(email__icontains=q)
-            | Q(organization__name__icontains=q)
+            matches(
+                q, "username", "first_name", "last_name", "email", "organization__name"
+            )
         )
     if role:
         users = users.filter(role=role)

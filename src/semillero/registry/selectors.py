@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from semillero.accounts.models import Role
 from semillero.accounts.permissions import is_admin, require
+from semillero.core.search import matches
 
 from .models import (
     Agreement,
@@ -80,9 +81,7 @@ def organization_list(
     )
     q = (q or "").strip()
     if q:
-        orgs = orgs.filter(
-            Q(name__icontains=q) | Q(code__icontains=q) | Q(tax_id__icontains=q)
-        )
+        orgs = orgs.filter(matches(q, "name", "code", "tax_id"))
     if type:
         orgs = orgs.filter(type=type)
     if department:
@@ -168,7 +167,7 @@ def agreement_list(
     )
     q = (q or "").strip()
     if q:
-        agreements = agreements.filter(Q(code__icontains=q) | Q(title__icontains=q))
+        agreements = agreements.filter(matches(q, "code", "title"))
     if type:
         agreements = agreements.filter(type=type)
     if status:
@@ -395,14 +394,10 @@ def instructor_list(
         instructors = instructors.filter(organization_id=user.organization_id)
     q = (q or "").strip()
     if q:
-        searched = Q(code__icontains=q) | Q(certifications__icontains=q)
-        searched |= Q(organization__name__icontains=q) | Q(organization__code__iexact=q)
+        searched = matches(q, "code", "certifications", "organization__name")
+        searched |= Q(organization__code__iexact=q)
         if access != InstructorAccess.PSEUDONYMOUS:
-            searched |= (
-                Q(first_name__icontains=q)
-                | Q(last_name__icontains=q)
-                | Q(email__icontains=q)
-            )
+            searched |= matches(q, "first_name", "last_name", "email")
         instructors = instructors.filter(searched)
     if isinstance(organization, int):
         instructors = instructors.filter(organization_id=organization)
