@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "semillero.accounts",
     "semillero.registry",
     "semillero.training",
+    "semillero.demo",
 ]
 
 MIDDLEWARE = [
