@@ -22,6 +22,7 @@ def test_dui_rejects_zero_sum_letters_and_long_numbers():
     assert not is_valid_dui("0001629A-5")
     assert not is_valid_dui("1234567890")
     assert not is_valid_dui("")
+    assert not is_valid_dui("0001629²-5")
 
 
 def test_shorter_dui_is_left_padded():

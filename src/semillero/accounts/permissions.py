@@ -60,10 +60,12 @@ def can_see_personal_data(user, organization) -> bool:
     return can_manage_instructors(user, organization)
 
 
-# Import kinds each role may run. Reference data (territory, classifications) is the
-# institute's; organizations may be registered by data officers too.
+# Import kinds each role may run. Reference data (territory, classifications,
+# training areas, programmes, the levy) is the institute's; organizations may be
+# registered by data officers too, and a data officer loads its own
+# organization's course runs and their enrolments (the importers enforce "own").
 IMPORT_KINDS_BY_ROLE = {
-    Role.DATA_OFFICER: {"organizations"},
+    Role.DATA_OFFICER: {"organizations", "course_runs", "enrolments"},
 }
 
 

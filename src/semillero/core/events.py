@@ -55,6 +55,7 @@ def import_finished_event(*, batch, user, updated_keys=()):
             "updated": batch.rows_updated,
             "unchanged": batch.rows_unchanged,
             "rejected": batch.rows_rejected,
+            "warned": batch.rows_warned,
             "file_error": batch.file_error,
             "updated_keys": updated_keys,
             "updated_keys_truncated": batch.rows_updated > len(updated_keys),

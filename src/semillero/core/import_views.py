@@ -29,6 +29,7 @@ from semillero.core.importing.services import (
 )
 
 ERRORS_PER_PAGE = 50
+ROW_WARNINGS_SHOWN = 200
 BATCHES_PER_PAGE = 25
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -96,6 +97,8 @@ def detail(request, pk: int):
             "batch": batch,
             "kind_label": kind_label(batch.kind),
             "errors": errors,
+            # The first page's worth; the count is in the table above.
+            "row_warnings": batch.row_warnings[:ROW_WARNINGS_SHOWN],
             "progress": None if batch.is_finished else progress_get(batch.pk),
         },
     )

@@ -77,6 +77,11 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("row errors"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("number of errors"), default=0)
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    # Warnings about single rows that were stored all the same (e.g. an unusual
+    # age): {row, column, value, message} dicts, the first
+    # engine.MAX_ROW_WARNINGS_KEPT of them; `rows_warned` counts every row.
+    row_warnings = models.JSONField(_("row warnings"), default=list, blank=True)
+    rows_warned = models.PositiveIntegerField(_("rows with warnings"), default=0)
     bad_rows_file = models.FileField(
         _("bad rows"), upload_to=import_upload_path, max_length=255, blank=True
     )

@@ -9,7 +9,12 @@ def is_valid_dui(raw: str) -> bool:
     Shorter numbers are left-padded with zeros; a weighted sum of 0 is invalid.
     """
     digits = normalise_national_id(raw)
-    if not digits.isdigit() or len(digits) > 9 or len(digits) < 2:
+    # isascii: str.isdigit() also accepts superscripts such as '²', which int() rejects.
+    if (
+        not (digits.isascii() and digits.isdigit())
+        or len(digits) > 9
+        or len(digits) < 2
+    ):
         return False
     digits = digits.zfill(9)
     total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True))

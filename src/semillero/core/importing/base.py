@@ -33,6 +33,10 @@ class Column:
     aliases: tuple[str, ...] = ()
     field: str | None = None
     help: Any = ""
+    # A sensitive value (a national ID) is never echoed in a message: the
+    # messages are kept in the database and printed; only the bad-rows file,
+    # the user's own cells, repeats it.
+    sensitive: bool = False
 
     @property
     def target(self) -> str:
@@ -45,6 +49,25 @@ class ParsedRow:
     record: dict | None
     errors: list[RowError]
     key: tuple | None
+    # Problems worth a look that do not reject the row (e.g. an unusual age).
+    warnings: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class TableCheck:
+    """What an importer's vectorised validation (`Importer.check_table`) found.
+
+    `flagged` maps the index of every data row that may have an error or a
+    warning to the spreadsheet row of its first occurrence when it repeats the
+    key of an earlier row (else None). The engine parses only those rows with
+    `parse_row` for the messages, so both paths word them identically.
+    `store(rejected)` stores every non-blank row whose spreadsheet row number
+    is not in `rejected`.
+    """
+
+    total_rows: int
+    flagged: dict[int, int | None]
+    store: Callable[[set[int]], StoreResult]
 
 
 class Importer:
@@ -60,8 +83,12 @@ class Importer:
     model: ClassVar[Any] = None
     chunk_size: ClassVar[int] = 1000
 
-    def __init__(self, *, user=None):
+    def __init__(self, *, user=None, batch=None):
         self.user = user
+        # The ImportBatch being processed, for events that name it (None when
+        # an importer runs outside a batch, as in some tests).
+        self.batch = batch
+        self._warnings: list[tuple[str, str]] = []
         self.present: frozenset[str] = frozenset(c.name for c in self.columns)
         self._parsers: dict[str, Callable[[str], Any]] = {}
 
@@ -105,6 +132,7 @@ class Importer:
                 errors.append(RowError(row, column.name, text, exc.message))
         key = self.row_key(values)
         record = None
+        self._warnings = []
         try:
             record = self.clean(values)
         except RowInvalid as exc:
@@ -112,9 +140,21 @@ class Importer:
                 RowError(row, column, texts.get(column, ""), message)
                 for column, message in exc.problems
             )
+        warnings = [
+            RowError(row, column, texts.get(column, ""), message)
+            for column, message in self._warnings
+        ]
         return ParsedRow(
-            row=row, record=None if errors else record, errors=errors, key=key
+            row=row,
+            record=None if errors else record,
+            errors=errors,
+            key=key,
+            warnings=[] if errors else warnings,
         )
+
+    def warn(self, column: str, message: str) -> None:
+        """Called from `clean` to note a problem that does not reject the row."""
+        self._warnings.append((column, message))
 
     def row_key(self, values: Mapping[str, Any]) -> tuple | None:
         try:
@@ -138,6 +178,15 @@ class Importer:
                     value = getattr(self._parsers[column.name], "empty", None)
                 record[column.target] = value
         return record
+
+    def check_table(self, frame, positions: Mapping[str, int]) -> TableCheck | None:
+        """Optionally validate the whole table at once (vectorised, for kinds
+        whose files reach a million rows). `frame` holds the data rows as text
+        (polars), `positions` maps column names to frame column indexes.
+        Return None (the default) for the row-by-row path. An importer that
+        returns a TableCheck does its checks across rows itself: `observe` is
+        not called for the rows it did not flag."""
+        return None
 
     def observe(self, parsed: ParsedRow) -> None:
         """Called for every valid row during validation, for checks across rows

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import progress as phases
-from .base import Column, Importer
+from .base import Column, Importer, ParsedRow, TableCheck
 from .errors import ImportFileError, RowError
 from .parsers import normalise_name
 from .reading import Table
@@ -24,6 +24,8 @@ from .storing import StoreResult
 ERRORS_COLUMN = "errors"
 _IGNORED_HEADERS = {ERRORS_COLUMN, "errores"}
 PROGRESS_EVERY = 2000
+# Row warnings kept for the batch page; all of them are counted.
+MAX_ROW_WARNINGS_KEPT = 10_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -105,6 +107,12 @@ class ImportRun:
         self.header: HeaderMatch | None = None
         self.rejected: dict[int, RejectedRow] = {}
         self.total_rows = 0
+        # Warnings of accepted rows: the first MAX_ROW_WARNINGS_KEPT, and how
+        # many rows had any.
+        self.row_warnings: list[RowError] = []
+        self.rows_warned = 0
+        self.check: TableCheck | None = None
+        self._sensitive = frozenset(c.name for c in importer.columns if c.sensitive)
 
     @property
     def warnings(self) -> list[str]:
@@ -121,36 +129,13 @@ class ImportRun:
     def validate(self) -> None:
         self.header = match_headers(self.table.headers, self.importer.columns)
         self.importer.begin(self.header.positions)
-        key_column = self.importer.key[-1]
-        first_seen: dict[tuple, int] = {}
         total = self.table.height
         self.progress(phases.VALIDATING, 0, total)
-        for index, cells in enumerate(self.table.rows()):
-            row = index + 2  # the spreadsheet's line: the header is line 1
-            if _is_blank(cells):
-                continue
-            self.total_rows += 1
-            parsed = self.importer.parse_row(self._raw(cells), row)
-            errors = parsed.errors
-            if parsed.key is not None:
-                first = first_seen.setdefault(parsed.key, row)
-                if first != row:
-                    value = (self._raw(cells).get(key_column) or "").strip()
-                    errors.append(
-                        RowError(
-                            row,
-                            key_column,
-                            value,
-                            _("duplicated in this file, see row %(row)d")
-                            % {"row": first},
-                        )
-                    )
-            if errors:
-                self.rejected[row] = RejectedRow(row, cells, self._label(errors))
-            else:
-                self.importer.observe(parsed)
-            if index % PROGRESS_EVERY == 0:
-                self.progress(phases.VALIDATING, index, total)
+        self.check = self.importer.check_table(self.table.frame, self.header.positions)
+        if self.check is None:
+            self._validate_rows()
+        else:
+            self._validate_flagged(self.check)
         for row, errors in self.importer.check_observed().items():
             rejected = self.rejected.setdefault(
                 row, RejectedRow(row, self.table.row(row - 2), [])
@@ -158,9 +143,70 @@ class ImportRun:
             rejected.errors.extend(self._label(errors))
         self.progress(phases.VALIDATING, total, total)
 
+    def _validate_rows(self) -> None:
+        key_column = self.importer.key[-1]
+        first_seen: dict[tuple, int] = {}
+        total = self.table.height
+        for index, cells in enumerate(self.table.rows()):
+            row = index + 2  # the spreadsheet's line: the header is line 1
+            if _is_blank(cells):
+                continue
+            self.total_rows += 1
+            parsed = self.importer.parse_row(self._raw(cells), row)
+            first = None
+            if parsed.key is not None:
+                first = first_seen.setdefault(parsed.key, row)
+            self._judge(parsed, cells, None if first == row else first, key_column)
+            if index % PROGRESS_EVERY == 0:
+                self.progress(phases.VALIDATING, index, total)
+
+    def _validate_flagged(self, check: TableCheck) -> None:
+        """The vectorised path: only the rows the importer flagged are parsed
+        one by one, for their messages."""
+        key_column = self.importer.key[-1]
+        self.total_rows = check.total_rows
+        for index in sorted(check.flagged):
+            cells = self.table.row(index)
+            parsed = self.importer.parse_row(self._raw(cells), index + 2)
+            first = check.flagged[index]
+            if not (parsed.errors or parsed.warnings or first is not None):
+                # The two paths must agree; a row flagged for nothing means
+                # they do not, and storing such a file would be a guess.
+                raise RuntimeError(f"row {index + 2} flagged without a problem")
+            self._judge(parsed, cells, first, key_column)
+
+    def _judge(
+        self, parsed: ParsedRow, cells: tuple, first: int | None, key_column: str
+    ) -> None:
+        """Reject the row or accept it (keeping its warnings). `first` is the
+        row whose key this one repeats, if any."""
+        row, errors = parsed.row, parsed.errors
+        if first is not None:
+            value = (self._raw(cells).get(key_column) or "").strip()
+            errors.append(
+                RowError(
+                    row,
+                    key_column,
+                    value,
+                    _("duplicated in this file, see row %(row)d") % {"row": first},
+                )
+            )
+        if errors:
+            self.rejected[row] = RejectedRow(row, cells, self._label(errors))
+            return
+        if parsed.warnings:
+            self.rows_warned += 1
+            room = MAX_ROW_WARNINGS_KEPT - len(self.row_warnings)
+            if room > 0:
+                self.row_warnings.extend(self._label(parsed.warnings)[:room])
+        if self.check is None:
+            self.importer.observe(parsed)
+
     def store(self) -> StoreResult:
         """Store the valid rows. The caller opens the transaction: an exception
         here must roll back every chunk already written."""
+        if self.check is not None:
+            return self.check.store(set(self.rejected))
         return self.importer.store(self._record_chunks())
 
     def _record_chunks(self) -> Iterator[list[dict]]:
@@ -193,9 +239,15 @@ class ImportRun:
 
     def _label(self, errors: list[RowError]) -> list[RowError]:
         # Name the column as the file does ("fecha_nacimiento", "Código"): that
-        # is what the person sees in the spreadsheet.
+        # is what the person sees in the spreadsheet. Sensitive values are
+        # left out here, the one place every message passes through.
         labels = self.header.labels
         return [
-            RowError(e.row, labels.get(e.column, e.column), e.value, e.message)
+            RowError(
+                e.row,
+                labels.get(e.column, e.column),
+                "" if e.column in self._sensitive else e.value,
+                e.message,
+            )
             for e in errors
         ]

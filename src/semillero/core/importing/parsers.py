@@ -16,10 +16,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from semillero.core.national_id import is_valid_national_id
+from semillero.core.pseudonymisation import normalise_national_id, person_key
 
 from .errors import InvalidValue
 
@@ -222,3 +226,53 @@ def department_parser(departments: Iterable[tuple[int, str, str]]) -> Parser:
         _("is not a known department (use its code, e.g. SV-SS, or its name)"),
     )
     return _describe(parse, None, gettext_lazy("department code (SV-SS) or name"))
+
+
+_DUI_DIGITS = re.compile(r"[0-9]{2,9}")
+
+
+def canonical_national_id(value: str, country: str) -> str | None:
+    """The form of a national ID that is hashed, or None when it is not valid.
+
+    Normalised as data-formats.md says (no spaces or dashes, upper case); a DUI
+    is also left-padded to its 9 digits, because spreadsheets drop leading
+    zeros and the same person must get the same person_key either way. Only
+    ASCII digits count: str.isdigit() also accepts "²", which int() refuses.
+    """
+    normalised = normalise_national_id(value)
+    if country == "SV":
+        if not _DUI_DIGITS.fullmatch(normalised):
+            return None
+        normalised = normalised.zfill(9)
+    return normalised if is_valid_national_id(normalised, country) else None
+
+
+def national_id(country: str | None = None) -> Parser:
+    """A national identity number, checked (the country's check digit, see
+    core/national_id.py) and turned at once into its person_key: the number
+    itself goes no further than this function. Build it in `prepare()`:
+    the country is a setting."""
+    country = country or settings.COUNTRY
+
+    def parse(value: str) -> str:
+        canonical = canonical_national_id(value, country)
+        if canonical is None:
+            raise InvalidValue(_national_id_message(value, country))
+        return person_key(canonical)
+
+    return _describe(
+        parse,
+        None,
+        gettext_lazy("DUI, 8 digits and a check digit (e.g. 01234567-8)")
+        if country == "SV"
+        else gettext_lazy("national identity number"),
+    )
+
+
+def _national_id_message(value: str, country: str) -> str:
+    if country != "SV":
+        return _("is not a valid national identity number")
+    digits = normalise_national_id(value)
+    if _DUI_DIGITS.fullmatch(digits) and digits.zfill(9)[:8].strip("0"):
+        return _("is not a valid DUI: the check digit (the last one) does not match")
+    return _("is not a valid DUI (8 digits and a check digit, e.g. 01234567-8)")

@@ -136,8 +136,11 @@ def import_batch_process(*, batch: ImportBatch) -> ImportReport:
             with batch.file.open("rb") as fh:
                 data = fh.read()
             table = read_table(data, batch.file_name)
+            # The table holds what is needed; a large file's bytes need not
+            # stay in memory through validation and storing.
+            del data
             run = ImportRun(
-                importer_class(user=user),
+                importer_class(user=user, batch=batch),
                 table,
                 progress=partial(progress.progress_set, batch.pk),
             )
@@ -154,6 +157,8 @@ def import_batch_process(*, batch: ImportBatch) -> ImportReport:
         batch.rows_total = run.total_rows
         batch.rows_rejected = len(run.rejected)
         batch.warnings = run.warnings
+        batch.rows_warned = run.rows_warned
+        batch.row_warnings = [w.as_dict() for w in run.row_warnings]
         batch.error_count = len(errors)
         batch.errors = [e.as_dict() for e in errors[: ImportBatch.MAX_ERRORS_KEPT]]
         if run.rejected:

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from semillero.core.importing import ImportFileError, importer_classes
+from semillero.core.importing import ImportFileError, RowError, importer_classes
 from semillero.core.importing.services import import_file
 
 EXIT_REJECTED_ROWS = 3
@@ -68,6 +68,10 @@ class Command(BaseCommand):
         batch = report.batch
         for warning in batch.warnings:
             self.stderr.write(_("warning: %(warning)s") % {"warning": warning})
+        for warning in batch.row_warnings:
+            self.stderr.write(
+                _("warning: %(warning)s") % {"warning": RowError(**warning)}
+            )
         if report.crashed:
             raise CommandError(batch.file_error)
         if batch.file_error:
