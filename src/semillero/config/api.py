@@ -12,7 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from semillero.accounts.api_auth import API_AUTH
+from semillero.quality.api import router as quality_router
 from semillero.registry.api import router as registry_router
+from semillero.training.api import router as training_router
 
 api = NinjaAPI(
     title="Semillero API",
@@ -69,3 +71,5 @@ def invalid(request, exc):
 
 
 api.add_router("/registry/", registry_router)
+api.add_router("/training/", training_router)
+api.add_router("/quality/", quality_router)

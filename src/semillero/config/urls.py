@@ -10,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("semillero.accounts.urls")),
     path("registry/", include("semillero.registry.urls")),
     path("imports/", include("semillero.core.urls")),
+    path("training/", include("semillero.training.urls")),
+    path("quality/", include("semillero.quality.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

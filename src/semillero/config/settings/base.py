@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "semillero.accounts",
     "semillero.registry",
     "semillero.training",
+    "semillero.quality",
     "semillero.demo",
 ]
 
