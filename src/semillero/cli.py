@@ -10,7 +10,12 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "semillero.config.settings.base")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    # The embedded database and uploads live under var/: make sure it exists, or
+    # SQLite cannot create its file on a fresh clone ("unable to open database").
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "semillero"

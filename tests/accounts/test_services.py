@@ -152,3 +152,20 @@ def test_nobody_creates_tokens_for_others_but_the_admin(
         actor=admin_user, user=viewer_user, name="for the viewer"
     )
     assert token.user == viewer_user
+
+
+def test_only_national_administrators_get_the_admin_site(admin_user, institute):
+    """The role carries Django's staff/superuser flags, granted and taken away."""
+    new_admin = services.user_create(
+        actor=admin_user,
+        username="second-admin",
+        role=Role.NATIONAL_ADMIN,
+        organization=institute,
+        password=GOOD_PASSWORD,
+    )
+    assert new_admin.is_staff and new_admin.is_superuser
+    services.user_set_role(
+        actor=admin_user, user=new_admin, role=Role.ANALYST, organization=institute
+    )
+    new_admin.refresh_from_db()
+    assert not new_admin.is_staff and not new_admin.is_superuser

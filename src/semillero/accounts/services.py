@@ -64,6 +64,13 @@ def _validate_role_and_organization(role: str, organization) -> dict:
     return errors
 
 
+def _sync_admin_site_access(user: User) -> None:
+    """National administrators maintain reference data in Django's admin site, so
+    the role carries the admin flags; every other role loses them."""
+    is_national_admin = user.role == Role.NATIONAL_ADMIN
+    user.is_staff = user.is_superuser = is_national_admin
+
+
 def user_create(
     *,
     actor,
@@ -110,6 +117,7 @@ def user_create(
     if errors:
         raise ValidationError(errors)
     user.set_password(password)
+    _sync_admin_site_access(user)
     with transaction.atomic():
         user.save()
         events.user_created_event(actor=actor, user=user)
@@ -143,7 +151,8 @@ def user_set_role(*, actor, user: User, role: str, organization) -> User:
             return user
         user.role = role
         user.organization = organization
-        user.save(update_fields=["role", "organization"])
+        _sync_admin_site_access(user)
+        user.save(update_fields=["role", "organization", "is_staff", "is_superuser"])
         events.user_role_changed_event(
             actor=actor, user=user, old_role=old_role, old_organization=old_organization
         )

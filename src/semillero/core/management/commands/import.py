@@ -82,9 +82,12 @@ class Command(BaseCommand):
             with batch.bad_rows_file.open("rb") as source:
                 Path(errors).write_bytes(source.read())
         self.stdout.write(
-            _(
+            ngettext(
+                "%(kind)s: %(rows)d row, %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(rejected)d rejected (import %(id)d).",
                 "%(kind)s: %(rows)d rows, %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged, %(rejected)d rejected (import %(id)d)."
+                "%(unchanged)d unchanged, %(rejected)d rejected (import %(id)d).",
+                batch.rows_total,
             )
             % {
                 "kind": kind,
