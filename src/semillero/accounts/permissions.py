@@ -83,3 +83,118 @@ def require(allowed: bool, message: str = "") -> None:
     """Raise PermissionDenied unless allowed; services call this first."""
     if not allowed:
         raise PermissionDenied(message or "Not allowed")
+
+
+# Training (programmes, course runs, trainees, companies' services and levy) -------
+#
+# - programmes and the levy are the institute's reference data: the administrator
+#   writes them;
+# - a data officer maintains its own organization's course runs and the status of
+#   their enrolments;
+# - trainees' names and contacts: the administrator, and the data officers of an
+#   organization that delivered a run the trainee enrolled in;
+# - a company's levy against the training it received: the administrator and
+#   analysts for every company, a company officer for its own;
+# - service requests: a company officer asks for its own company, the
+#   administrator answers (status, the course runs that served it).
+
+
+def can_manage_programmes(user) -> bool:
+    return is_admin(user)
+
+
+def can_manage_course_runs(user, provider) -> bool:
+    """Admins manage every course run; a data officer those its organization provides."""
+    return is_admin(user) or (
+        bool(user and user.is_authenticated)
+        and user.role == Role.DATA_OFFICER
+        and _own(user, provider)
+    )
+
+
+def can_update_enrolments(user, course_run) -> bool:
+    return can_manage_course_runs(user, course_run.provider_id)
+
+
+def can_see_trainee_personal_data(user, provider) -> bool:
+    """Names and contacts of the trainees of a course run of `provider`."""
+    return can_manage_course_runs(user, provider)
+
+
+def can_see_company_training(user, company) -> bool:
+    """A company's levy and the training it received (its page)."""
+    if not (user and user.is_authenticated):
+        return False
+    if is_admin(user) or user.role == Role.ANALYST:
+        return True
+    return user.role == Role.COMPANY_OFFICER and _own(user, company)
+
+
+def can_request_service(user, company) -> bool:
+    if not (user and user.is_authenticated):
+        return False
+    return is_admin(user) or (user.role == Role.COMPANY_OFFICER and _own(user, company))
+
+
+def can_answer_service_requests(user) -> bool:
+    """Change a request's status and link the course runs that served it."""
+    return is_admin(user)
+
+
+def can_record_levy(user) -> bool:
+    return is_admin(user)
+
+
+# Quality of the offer and installed capacity (the quality app) ----------------------
+# Accreditation, audits and findings: the institute's administrators manage them;
+# analysts and viewers read everything; a data officer reads its own organization's
+# and follows up its findings (status and closing note, never closing them: the
+# institute verifies and closes). Facilities: every logged-in user reads the
+# capacity of the system; each organization's data or company officer keeps its own.
+
+
+def can_manage_quality(user) -> bool:
+    """Create and change accreditations, audits and findings; close findings."""
+    return is_admin(user)
+
+
+def can_read_all_quality(user) -> bool:
+    return bool(user and user.is_authenticated) and (
+        is_admin(user) or user.role in (Role.ANALYST, Role.VIEWER)
+    )
+
+
+def can_read_quality_of(user, organization) -> bool:
+    """Accreditation, audits, findings and scorecard of one organization."""
+    if can_read_all_quality(user):
+        return True
+    return bool(user and user.is_authenticated) and (
+        user.role == Role.DATA_OFFICER and _own(user, organization)
+    )
+
+
+def can_follow_up_finding(user, organization) -> bool:
+    """Update the follow-up (status, closing note) of a finding of `organization`."""
+    return is_admin(user) or (
+        bool(user and user.is_authenticated)
+        and user.role == Role.DATA_OFFICER
+        and _own(user, organization)
+    )
+
+
+def can_see_auditor(user) -> bool:
+    """Who audited is the institute's business: only administrators see the auditor."""
+    return is_admin(user)
+
+
+def can_read_capacity(user) -> bool:
+    return bool(user and user.is_authenticated)
+
+
+def can_manage_facilities(user, organization) -> bool:
+    if is_admin(user):
+        return True
+    return bool(user and user.is_authenticated) and (
+        user.role in (Role.DATA_OFFICER, Role.COMPANY_OFFICER)
+        and _own(user, organization)
+    )
