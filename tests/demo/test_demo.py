@@ -27,6 +27,14 @@ from semillero.registry.models import (
     OrganizationType,
     TrainingArea,
 )
+from semillero.training.models import (
+    CompanyServiceRequest,
+    CourseRun,
+    Enrolment,
+    LevyContribution,
+    Programme,
+    Trainee,
+)
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -266,6 +274,13 @@ def snapshot():
 
 
 def wipe():
+    # The training part of the demo refers to the organizations (PROTECT).
+    CompanyServiceRequest.objects.all().delete()
+    LevyContribution.objects.all().delete()
+    Enrolment.objects.all().delete()
+    Trainee.objects.all().delete()
+    CourseRun.objects.all().delete()
+    Programme.objects.all().delete()
     User.objects.all().delete()
     AuditEvent.objects.all().delete()
     Instructor.objects.all().delete()

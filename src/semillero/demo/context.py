@@ -12,7 +12,9 @@ from faker import Faker
 
 from semillero.registry.models import Department, Municipality
 
-SCALES = ("default", "small")
+# default: ready in about two minutes; national: a year's enrolments like the real
+# system's (about 250,000); small: for tests.
+SCALES = ("default", "national", "small")
 
 # Census 2024 population by department (6,029,976 people). Ahuachapán, Cabañas,
 # Chalatenango, Cuscatlán, La Libertad and La Paz are the published figures and San

@@ -7,15 +7,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import accounts, registry
+from . import accounts, registry, training
 from .context import SCALES, DemoContext
 from .events import demo_data_generated_event, demo_generated
 
 # In dependency order. A module has NAME, TITLE, check() (raises when the database
 # holds data the demo must not mix with), generate(ctx) -> counts and
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
-# dataset (training 2019–2025, tracer studies…) are appended here.
-MODULES = [registry, accounts]
+# dataset (tracer studies…) are appended here.
+MODULES = [registry, accounts, training]
 
 
 class DemoError(Exception):
@@ -112,4 +112,20 @@ def _check(module) -> None:
                 "Remove them or start from an empty database."
             )
             % {"names": str(exc)}
+        ) from exc
+    except training.MissingRegistry as exc:
+        raise DemoError(
+            _(
+                "The training part of the demo needs the demo registry (its "
+                "training centres and training areas). Start from an empty database."
+            )
+        ) from exc
+    except training.ExistingTrainingData as exc:
+        raise DemoError(
+            _(
+                "The database already holds %(what)s that the demo did not create. "
+                "The demo only fills an empty database: use --reset with the "
+                "embedded SQLite database, or point DATABASE_URL to an empty one."
+            )
+            % {"what": str(exc)}
         ) from exc

@@ -58,6 +58,9 @@ COUNTS = {
         "instructors": 125,
     },
 }
+# The national scale has the real system's size: the same ~300 centres, with the
+# enrolments of a real year (see demo.training).
+COUNTS["national"] = COUNTS["default"]
 
 # The organizations the demo accounts belong to (see demo.accounts).
 LEAD_CODE = "INCAF"
@@ -687,7 +690,9 @@ def _companies(rnd, territory, n) -> list[Organization]:
                 municipality=muni,
                 isic_section=section,
                 employees=employees,
-                levy_contributor=_levy(rnd, employees),
+                # The demo's company pays its levy, so its page shows what it
+                # bought (drawn all the same, so the other companies do not change).
+                levy_contributor=_levy(rnd, employees) or i == 1,
                 email=f"contacto@{domain}",
                 phone=rnd.phone(),
             )

@@ -72,8 +72,11 @@ class Command(BaseCommand):
             choices=SCALES,
             default="default",
             help=gettext_lazy(
-                "Size of the dataset: default (about 2,400 organizations) or small "
-                "(about 1/20, for tests)."
+                "Size of the dataset: default (about 2,400 organizations and "
+                "40,000 enrolments a year, 2019–2025), national (the same "
+                "organizations and about 250,000 enrolments a year) or small "
+                "(about 1/20 of the organizations and 1/50 of the enrolments, for "
+                "tests)."
             ),
         )
         parser.add_argument(
