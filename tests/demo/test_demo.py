@@ -17,6 +17,12 @@ from semillero.accounts.models import AuditEvent, Role, User
 from semillero.demo import registry
 from semillero.demo.context import DEPARTMENT_POPULATION, DemoContext, allocate
 from semillero.demo.generate import build_demo
+from semillero.quality.models import (
+    Accreditation,
+    Facility,
+    ProgrammeAccreditation,
+    QualityAudit,
+)
 from semillero.registry.models import (
     Agreement,
     AgreementStatus,
@@ -274,7 +280,12 @@ def snapshot():
 
 
 def wipe():
-    # The training part of the demo refers to the organizations (PROTECT).
+    # The quality and training parts of the demo refer to the organizations and
+    # programmes (PROTECT).
+    QualityAudit.objects.all().delete()  # and their findings
+    Facility.objects.all().delete()  # and their equipment
+    ProgrammeAccreditation.objects.all().delete()
+    Accreditation.objects.all().delete()
     CompanyServiceRequest.objects.all().delete()
     LevyContribution.objects.all().delete()
     Enrolment.objects.all().delete()

@@ -397,7 +397,7 @@ def build_demo_modules_before_training():
     from semillero.demo import generate
 
     modules = generate.MODULES
-    generate.MODULES = [m for m in modules if m is not training]
+    generate.MODULES = modules[: modules.index(training)]
     try:
         build()
     finally:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import accounts, registry, training
+from . import accounts, quality, registry, training
 from .context import SCALES, DemoContext
 from .events import demo_data_generated_event, demo_generated
 
@@ -15,7 +15,7 @@ from .events import demo_data_generated_event, demo_generated
 # holds data the demo must not mix with), generate(ctx) -> counts and
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
 # dataset (tracer studies…) are appended here.
-MODULES = [registry, accounts, training]
+MODULES = [registry, accounts, training, quality]
 
 
 class DemoError(Exception):
@@ -120,7 +120,15 @@ def _check(module) -> None:
                 "training centres and training areas). Start from an empty database."
             )
         ) from exc
-    except training.ExistingTrainingData as exc:
+    except quality.MissingTraining as exc:
+        raise DemoError(
+            _(
+                "The quality part of the demo needs the demo's training data (its "
+                "training centres, programmes and course runs). Start from an empty "
+                "database."
+            )
+        ) from exc
+    except (training.ExistingTrainingData, quality.ExistingQualityData) as exc:
         raise DemoError(
             _(
                 "The database already holds %(what)s that the demo did not create. "
