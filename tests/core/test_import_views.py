@@ -52,6 +52,16 @@ def test_the_upload_page_offers_the_kinds_the_user_may_import(officer):
     assert 'enctype="multipart/form-data"' in page
 
 
+def test_a_link_can_preselect_the_kind_of_file(officer):
+    """?kind=enrolments selects that kind; a kind the user may not import is ignored."""
+    page = officer.get(reverse("imports:upload") + "?kind=enrolments").content.decode()
+    assert '<option value="enrolments" selected>' in page
+    page = officer.get(
+        reverse("imports:upload") + "?kind=municipalities"
+    ).content.decode()
+    assert "selected>" not in page.split('name="kind"')[1].split("</select>")[0]
+
+
 def test_the_upload_page_is_in_spanish_by_default(officer):
     """Without a language choice the page is served in Spanish."""
     response = officer.get(reverse("imports:upload"))

@@ -59,7 +59,10 @@ def upload(request):
                 import_batch_submit(batch=batch, background=background)
             return redirect("imports:detail", pk=batch.pk)
     else:
-        form = ImportForm(kinds=kinds)
+        # Pages link here with ?kind=enrolments etc.; an unknown kind is ignored.
+        requested_kind = request.GET.get("kind")
+        initial = {"kind": requested_kind} if requested_kind in kinds else {}
+        form = ImportForm(kinds=kinds, initial=initial)
     recent = list(import_batch_list(user=request.user).filter(user=request.user)[:5])
     for batch in recent:
         batch.kind_label = kind_label(batch.kind)

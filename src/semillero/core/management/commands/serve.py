@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # How long the worker may take to finish the task it is running when asked to stop.
 WORKER_STOP_SECONDS = 30
@@ -120,9 +119,8 @@ def _exit_on_sigterm(signum, frame):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Run the web server together with the background worker that runs imports."
-    )
+    # A plain string: argparse cannot format lazy translations (`--help` crashed).
+    help = "Run the web server together with the background worker that runs imports."
     # runserver runs the system checks itself.
     requires_system_checks = []
 
@@ -130,13 +128,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--host",
             default="127.0.0.1",
-            help=gettext_lazy("Address to listen on (default: %(default)s)."),
+            help=_("Address to listen on (default: %(default)s)."),
         )
         parser.add_argument(
             "--port",
             type=int,
             default=8000,
-            help=gettext_lazy("Port to listen on (default: %(default)s)."),
+            help=_("Port to listen on (default: %(default)s)."),
         )
 
     def handle(self, *args, host, port, verbosity, **options):

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from semillero.core.management.commands.serve import ensure_runtime_dirs
 from semillero.demo import accounts
@@ -47,7 +46,8 @@ def reset_default_database() -> Path:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    # A plain string: argparse cannot format lazy translations (`--help` crashed).
+    help = (
         "Prepare the database, fill it with a synthetic national dataset, create "
         "one demo account per role and serve the system on 127.0.0.1:8000."
     )
@@ -56,13 +56,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--password",
             default=DEFAULT_PASSWORD,
-            help=gettext_lazy("Password of the demo accounts (default: %(default)s)."),
+            help=_("Password of the demo accounts (default: %(default)s)."),
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=DEFAULT_SEED,
-            help=gettext_lazy(
+            help=_(
                 "Seed of the generator: the same seed gives the same data "
                 "(default: %(default)s)."
             ),
@@ -71,7 +71,7 @@ class Command(BaseCommand):
             "--scale",
             choices=SCALES,
             default="default",
-            help=gettext_lazy(
+            help=_(
                 "Size of the dataset: default (about 2,400 organizations and "
                 "40,000 enrolments a year, 2019–2025), national (the same "
                 "organizations and about 250,000 enrolments a year) or small "
@@ -82,25 +82,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset",
             action="store_true",
-            help=gettext_lazy(
+            help=_(
                 "Delete the embedded SQLite database first and build everything again."
             ),
         )
         parser.add_argument(
             "--no-serve",
             action="store_true",
-            help=gettext_lazy("Prepare the data and exit without starting the server."),
+            help=_("Prepare the data and exit without starting the server."),
         )
         parser.add_argument(
             "--host",
             default="127.0.0.1",
-            help=gettext_lazy("Address to listen on (default: %(default)s)."),
+            help=_("Address to listen on (default: %(default)s)."),
         )
         parser.add_argument(
             "--port",
             type=int,
             default=8000,
-            help=gettext_lazy("Port to listen on (default: %(default)s)."),
+            help=_("Port to listen on (default: %(default)s)."),
         )
 
     def handle(self, *args, **options):
