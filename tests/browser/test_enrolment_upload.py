@@ -103,10 +103,12 @@ def test_upload_enrolments_fix_the_rejected_rows_and_find_them(
     login(page, "centre")
     page.wait_for_url("**/")
 
-    # The course run list links the upload page for who may import enrolments.
+    # The course run list links the upload page, with enrolments chosen, for
+    # who may import them.
     page.goto("/training/course-runs/")
-    page.locator(".page-head a[href='/imports/']").click()
-    page.wait_for_url("**/imports/")
+    page.locator(".page-head a[href='/imports/?kind=enrolments']").click()
+    page.wait_for_url("**/imports/?kind=enrolments")
+    expect(page.locator("select[name=kind]")).to_have_value("enrolments")
 
     upload(page, "inscripciones.xlsx", enrolments_xlsx(), XLSX, background=True)
     detail_url = page.url
