@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from semillero.core.listing import Column, Filter, Listing, render_list
+from semillero.core.listing import Column, Filter, Listing
 from semillero.registry.selectors import organization_choices
 
 from . import selectors, services
@@ -63,11 +63,8 @@ def user_list(request):
         default_sort="username",
     )
     rows = selectors.user_list(actor=request.user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "accounts/user_list.html",
         "accounts/_user_results.html",
         {"listing": listing},

@@ -8,10 +8,7 @@ selector (where scoping and filtering happen), and hands the rows back:
     listing = Listing(request, name="organizations", title=_("Organizations"),
                       columns=COLUMNS, filters=FILTERS, default_sort="name")
     rows = organization_list(user=request.user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(request, "…/list.html", "…/_results.html", {"listing": listing})
+    return listing.respond(rows, "…/list.html", "…/_results.html", {"listing": listing})
 
 Nothing a user types reaches `order_by` or a filter unless it is in a whitelist.
 """
@@ -164,6 +161,16 @@ class Listing:
         paginator = Paginator(self.order(rows), self.per_page)
         self.page = paginator.get_page(self.request.GET.get("page"))
         return self.page
+
+    def respond(
+        self, rows, template: str, partial_template: str, context: dict
+    ) -> HttpResponse:
+        """What every list view answers: the download when one was asked for,
+        else the page (or, for htmx, its results) showing the current page."""
+        if self.export_format:
+            return self.export(rows)
+        self.paginate(rows)
+        return render_list(self.request, template, partial_template, context)
 
     # URLs that keep the other parameters ----------------------------------------------
 

@@ -25,7 +25,7 @@ from semillero.accounts.permissions import (
     can_see_auditor,
     can_see_personal_data,
 )
-from semillero.core.listing import Column, Filter, Listing, render_list
+from semillero.core.listing import Column, Filter, Listing
 from semillero.registry import selectors as registry_selectors
 from semillero.registry.models import Organization, OrganizationType
 
@@ -170,11 +170,8 @@ def accreditation_list(request):
         default_sort="organization",
     )
     rows = selectors.accreditation_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/accreditation_list.html",
         "quality/_accreditation_results.html",
         {"listing": listing, "can_create": can_manage_quality(user)},
@@ -324,11 +321,8 @@ def programme_accreditation_list(request):
     rows = selectors.programme_accreditation_list(
         user=user, **listing.selector_kwargs()
     )
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/programme_accreditation_list.html",
         "quality/_programme_accreditation_results.html",
         {"listing": listing, "can_create": can_manage_quality(user)},
@@ -502,11 +496,8 @@ def audit_list(request):
         default_sort="-audit_date",
     )
     rows = selectors.audit_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/audit_list.html",
         "quality/_audit_results.html",
         {
@@ -700,11 +691,8 @@ def finding_list(request):
         default_sort="organization",
     )
     rows = selectors.finding_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/finding_list.html",
         "quality/_finding_results.html",
         {"listing": listing, "overdue": OVERDUE, "today": timezone.localdate()},
@@ -843,11 +831,8 @@ def scorecard(request):
     kwargs = listing.selector_kwargs()
     year = int(kwargs.pop("year", default_year))
     rows = selectors.scorecard(user=user, year=year, today=today, **kwargs)
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/scorecard.html",
         "quality/_scorecard_results.html",
         {"listing": listing, "year": year, "insertion_note": INSERTION_NOTE},
@@ -976,12 +961,9 @@ def capacity(request):
         default_sort="name",
     )
     rows = selectors.capacity_search(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
     area = listing.filters.get("training_area")
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "quality/capacity.html",
         "quality/_capacity_results.html",
         {

@@ -124,11 +124,8 @@ def organization_list(request):
         default_sort="name",
     )
     rows = selectors.organization_list(user=request.user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "registry/organization_list.html",
         "registry/_organization_results.html",
         {"listing": listing, "can_create": can_create_organization(request.user)},
@@ -318,13 +315,10 @@ def agreement_list(request):
         filters=AGREEMENT_FILTERS,
         default_sort="-start_date",
     )
-    rows = selectors.agreement_list(user=request.user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
     user = request.user
-    return render_list(
-        request,
+    rows = selectors.agreement_list(user=user, **listing.selector_kwargs())
+    return listing.respond(
+        rows,
         "registry/agreement_list.html",
         "registry/_agreement_results.html",
         {
@@ -513,11 +507,8 @@ def instructor_list(request):
         default_sort="last_name" if personal else "code",
     )
     rows = selectors.instructor_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "registry/instructor_list.html",
         "registry/_instructor_results.html",
         {

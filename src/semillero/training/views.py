@@ -28,7 +28,7 @@ from semillero.accounts.permissions import (
     can_update_enrolments,
     is_admin,
 )
-from semillero.core.listing import Column, Filter, Listing, render_list
+from semillero.core.listing import Column, Filter, Listing
 from semillero.registry import selectors as registry_selectors
 from semillero.registry.models import OrganizationType
 
@@ -143,11 +143,8 @@ def catalogue(request):
         default_sort="name",
     )
     rows = selectors.programme_list(**listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/catalogue.html",
         "training/_catalogue_results.html",
         {"listing": listing},
@@ -203,11 +200,8 @@ def programme_list(request):
         default_sort="name",
     )
     rows = selectors.programme_list(**listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/programme_list.html",
         "training/_programme_results.html",
         {"listing": listing, "can_create": can_manage_programmes(request.user)},
@@ -440,11 +434,8 @@ def course_run_list(request):
     if own and scope != "all" and not kwargs.get("provider"):
         kwargs["provider"] = own
     rows = selectors.course_run_list(user=user, **kwargs)
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/course_run_list.html",
         "training/_course_run_results.html",
         {
@@ -681,11 +672,8 @@ def trainee_list(request):
         default_sort="last_name" if personal else "key",
     )
     rows = selectors.trainee_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/trainee_list.html",
         "training/_trainee_results.html",
         {"listing": listing, "personal": personal, "access": access},
@@ -766,11 +754,8 @@ def company_list(request):
         default_sort="-levy_total",
     )
     rows = selectors.company_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/company_list.html",
         "training/_company_results.html",
         {"listing": listing},
@@ -899,11 +884,8 @@ def service_request_list(request):
         default_sort="-requested_on",
     )
     rows = selectors.service_request_list(user=user, **listing.selector_kwargs())
-    if listing.export_format:
-        return listing.export(rows)
-    listing.paginate(rows)
-    return render_list(
-        request,
+    return listing.respond(
+        rows,
         "training/service_request_list.html",
         "training/_service_request_results.html",
         {
