@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "semillero.registry",
     "semillero.training",
     "semillero.quality",
+    "semillero.indicators",
     "semillero.demo",
 ]
 

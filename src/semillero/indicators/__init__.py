@@ -1,0 +1,1 @@
+"""Indicators: the numbers contract (docs: /work/shared/spec/indicators.md)."""

@@ -1,0 +1,74 @@
+"""`semillero indicators --year Y [--by DIM ...] [--indicator CODE ...] --format json|csv`
+
+One row per indicator × disaggregation cell (spec: "Output contract of the command
+line"). For authorised users: no disclosure control is applied.
+"""
+
+import csv
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from semillero.indicators import definitions as d
+from semillero.indicators.compute import compute_many
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "ci_low", "ci_high")
+
+
+def _csv_value(v):
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return v
+
+
+class Command(BaseCommand):
+    help = "Print indicators for a year, optionally disaggregated."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument(
+            "--by",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="DIM",
+            help=f"dimension(s): {', '.join(d.DIMENSIONS)}",
+        )
+        parser.add_argument(
+            "--indicator",
+            action="extend",
+            nargs="+",
+            default=[],
+            metavar="CODE",
+            help=f"indicator code(s): {', '.join(d.BY_CODE)}",
+        )
+        parser.add_argument("--format", choices=("json", "csv"), default="json")
+
+    def handle(self, *args, year, by, indicator, format, **options):
+        dims = list(dict.fromkeys(by))
+        unknown = [dim for dim in dims if dim not in d.DIMENSIONS]
+        if unknown:
+            raise CommandError(
+                f"unknown dimension(s): {', '.join(unknown)} "
+                f"(known: {', '.join(d.DIMENSIONS)})"
+            )
+        unknown = [code for code in indicator if code not in d.BY_CODE]
+        if unknown:
+            raise CommandError(
+                f"unknown indicator(s): {', '.join(unknown)} "
+                f"(known: {', '.join(d.BY_CODE)})"
+            )
+        rows, left_out = compute_many(indicator or None, year, dims)
+        for code, refused in left_out:
+            self.stderr.write(f"{code} cannot be cut by {', '.join(refused)}: left out")
+        fields = ["indicator", "year", *dims, *VALUE_FIELDS]
+        rows = [{f: row.get(f) for f in fields} for row in rows]
+        if format == "json":
+            self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer.writerow(fields)
+            for row in rows:
+                writer.writerow([_csv_value(row[f]) for f in fields])
