@@ -23,14 +23,12 @@ from ninja import Field, Query, Router, Schema, Status
 
 from semillero.accounts.models import User
 from semillero.accounts.permissions import can_see_auditor
-from semillero.registry.api import (
-    ERRORS,
-    PageParams,
-    _department,
-    _municipality,
-    _organizations,
-    _page,
-    _training_areas,
+from semillero.core.api import ERRORS, PageParams, by_code, page
+from semillero.registry.lookups import (
+    department_by_code,
+    municipality_by_code,
+    organizations_by_code,
+    training_areas_by_code,
 )
 from semillero.registry.models import Instructor, OrganizationType
 from semillero.training.models import Programme
@@ -70,16 +68,13 @@ def _data(payload: Schema, *, partial: bool, nullable=()) -> dict[str, Any]:
 
 
 def _organization(code: str, field: str = "organization"):
-    return _organizations([code], field)[0]
+    return organizations_by_code([code], field)[0]
 
 
 def _programme(code: str) -> Programme:
-    try:
-        return Programme.objects.get(code=code)
-    except Programme.DoesNotExist:
-        raise ValidationError(
-            {"programme": _("Unknown programme: %(code)s.") % {"code": code}}
-        ) from None
+    return by_code(
+        Programme, code, "programme", _("Unknown programme: %(code)s."), optional=False
+    )
 
 
 def _auditor(username: str | None) -> User | None:
@@ -161,7 +156,7 @@ def list_accreditations(request: HttpRequest, filters: Query[AccreditationFilter
         organization=filters.organization,
         department=filters.department,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -277,7 +272,7 @@ def list_programme_accreditations(
         programme=filters.programme,
         training_area=filters.training_area,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -523,7 +518,7 @@ def list_audits(request: HttpRequest, filters: Query[AuditFilters]):
         department=filters.department,
         year=filters.year,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": [_audit_out(a, request.auth) for a in items]}
 
 
@@ -598,7 +593,7 @@ def list_findings(request: HttpRequest, filters: Query[FindingFilters]):
         department=filters.department,
         audit=filters.audit,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -689,7 +684,7 @@ def get_scorecard(request: HttpRequest, filters: Query[ScorecardFilters]):
         accreditation=filters.accreditation,
         today=today,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"year": year, "count": count, "items": items}
 
 
@@ -819,11 +814,11 @@ def _facility_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
     if "organization" in data:
         data["organization"] = _organization(data["organization"])
     if "department" in data:
-        data["department"] = _department(data["department"])
+        data["department"] = department_by_code(data["department"])
     if "municipality" in data:
-        data["municipality"] = _municipality(data["municipality"])
+        data["municipality"] = municipality_by_code(data["municipality"])
     if "training_areas" in data:
-        data["training_areas"] = _training_areas(data["training_areas"])
+        data["training_areas"] = training_areas_by_code(data["training_areas"])
     if "instructors" in data:
         data["instructors"] = _instructors(data["instructors"])
     if "equipment" in data:
@@ -853,7 +848,7 @@ def list_facilities(request: HttpRequest, filters: Query[FacilityFilters]):
         organization=filters.organization,
         organization_type=filters.organization_type,
     ).prefetch_related("instructors")
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -943,5 +938,5 @@ def capacity(request: HttpRequest, filters: Query[CapacityFilters]):
         available=filters.available,
         organization_type=filters.organization_type,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}

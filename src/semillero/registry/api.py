@@ -10,96 +10,30 @@ for who may see them) and `pseudonymous` (without, for analysts and viewers); th
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from semillero.core.api import ERRORS, PageParams, page
+
 from . import selectors, services
+from .lookups import (
+    department_by_code,
+    municipality_by_code,
+    organizations_by_code,
+    training_areas_by_code,
+)
 from .models import (
     Agreement,
     AgreementStatus,
     AgreementType,
-    Department,
     Instructor,
-    Municipality,
     Organization,
     OrganizationType,
-    TrainingArea,
 )
 
 router = Router(tags=["registry"])
-
-MAX_LIMIT = 500
-
-
-class ErrorOut(Schema):
-    """`detail` is a message, or for 422 a list of {loc, msg, type} per field."""
-
-    detail: str | list[dict[str, Any]]
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description="Rows per page.")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
-
-
-def _page(rows, params: PageParams) -> tuple[int, list]:
-    count = rows.count()
-    return count, list(rows[params.offset : params.offset + params.limit])
-
-
-# Looking up the codes a client sends ------------------------------------------------
-
-
-def _department(code: str) -> Department:
-    try:
-        return Department.objects.get(code=code)
-    except Department.DoesNotExist:
-        raise ValidationError(
-            {"department": _("Unknown department: %(code)s.") % {"code": code}}
-        ) from None
-
-
-def _municipality(code: str | None) -> Municipality | None:
-    if not code:
-        return None
-    try:
-        return Municipality.objects.get(code=code)
-    except Municipality.DoesNotExist:
-        raise ValidationError(
-            {"municipality": _("Unknown municipality: %(code)s.") % {"code": code}}
-        ) from None
-
-
-def _organizations(codes: list[str], field: str) -> list[Organization]:
-    found = {o.code: o for o in Organization.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ValidationError(
-            {
-                field: _("Unknown organization codes: %(codes)s.")
-                % {"codes": ", ".join(unknown)}
-            }
-        )
-    return [found[c] for c in codes]
-
-
-def _training_areas(codes: list[str]) -> list[TrainingArea]:
-    found = {a.code: a for a in TrainingArea.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ValidationError(
-            {
-                "training_areas": _("Unknown training areas: %(codes)s.")
-                % {"codes": ", ".join(unknown)}
-            }
-        )
-    return [found[c] for c in codes]
-
 
 # Organizations ------------------------------------------------------------------
 
@@ -203,9 +137,9 @@ def _organization_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
     if "type" in data:
         data["type"] = str(data["type"])
     if "department" in data:
-        data["department"] = _department(data["department"])
+        data["department"] = department_by_code(data["department"])
     if "municipality" in data:
-        data["municipality"] = _municipality(data["municipality"])
+        data["municipality"] = municipality_by_code(data["municipality"])
     return data
 
 
@@ -222,7 +156,7 @@ def list_organizations(request: HttpRequest, filters: Query[OrganizationFilters]
         department=filters.department,
         levy_contributor=filters.levy_contributor,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -325,7 +259,7 @@ def _agreement_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
         if key in data:
             data[key] = str(data[key])
     if "parties" in data:
-        data["parties"] = _organizations(data["parties"], "parties")
+        data["parties"] = organizations_by_code(data["parties"], "parties")
     return data
 
 
@@ -341,7 +275,7 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]):
         department=filters.department,
         organization=filters.organization,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -495,9 +429,11 @@ def _instructor_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
         if value is None:
             del data[key]
     if "organization" in data:
-        data["organization"] = _organizations([data["organization"]], "organization")[0]
+        data["organization"] = organizations_by_code(
+            [data["organization"]], "organization"
+        )[0]
     if "training_areas" in data:
-        data["training_areas"] = _training_areas(data["training_areas"])
+        data["training_areas"] = training_areas_by_code(data["training_areas"])
     return data
 
 
@@ -515,7 +451,7 @@ def list_instructors(request: HttpRequest, filters: Query[InstructorFilters]):
         sex=filters.sex,
         active=filters.active,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": [_instructor_out(i) for i in items]}
 
 

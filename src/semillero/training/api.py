@@ -18,12 +18,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from semillero.registry.api import ERRORS, PageParams
-from semillero.registry.models import (
-    Department,
-    Municipality,
-    Organization,
-    TrainingArea,
+from semillero.core.api import ERRORS, PageParams, all_by_code, by_code, page
+from semillero.registry.lookups import (
+    department_by_code,
+    municipality_by_code,
+    organization_by_code,
+    training_area_by_code,
 )
 
 from . import selectors, services
@@ -52,55 +52,14 @@ router = Router(tags=["training"])
 AgeGroup = Literal[AGE_GROUP_CODES]  # type: ignore[valid-type]
 
 
-def _page(rows, params: PageParams) -> tuple[int, list]:
-    count = rows.count()
-    return count, list(rows[params.offset : params.offset + params.limit])
-
-
-def _lookup(model, code: str | None, field: str, message: str):
-    if not code:
-        return None
-    try:
-        return model.objects.get(code=code)
-    except model.DoesNotExist:
-        raise ValidationError({field: message % {"code": code}}) from None
-
-
-def _training_area(code: str) -> TrainingArea:
-    return _lookup(
-        TrainingArea, code, "training_area", _("Unknown training area: %(code)s.")
-    )
-
-
-def _department(code: str) -> Department:
-    return _lookup(Department, code, "department", _("Unknown department: %(code)s."))
-
-
-def _municipality(code: str | None) -> Municipality | None:
-    return _lookup(
-        Municipality, code, "municipality", _("Unknown municipality: %(code)s.")
-    )
-
-
-def _organization(code: str | None, field: str) -> Organization | None:
-    return _lookup(Organization, code, field, _("Unknown organization code: %(code)s."))
-
-
 def _programme(code: str) -> Programme:
-    return _lookup(Programme, code, "programme", _("Unknown programme: %(code)s."))
+    return by_code(Programme, code, "programme", _("Unknown programme: %(code)s."))
 
 
 def _course_runs(codes: list[str]) -> list[CourseRun]:
-    found = {r.code: r for r in CourseRun.objects.filter(code__in=codes)}
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise ValidationError(
-            {
-                "course_runs": _("Unknown course run codes: %(codes)s.")
-                % {"codes": ", ".join(unknown)}
-            }
-        )
-    return [found[c] for c in codes]
+    return all_by_code(
+        CourseRun, codes, "course_runs", _("Unknown course run codes: %(codes)s.")
+    )
 
 
 def _drop_nulls(data: dict, nullable: set[str] = frozenset()) -> dict:
@@ -220,7 +179,7 @@ def _programme_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
         if key in data:
             data[key] = str(data[key])
     if "training_area" in data:
-        data["training_area"] = _training_area(data["training_area"])
+        data["training_area"] = training_area_by_code(data["training_area"])
     return data
 
 
@@ -244,7 +203,7 @@ def list_programmes(request: HttpRequest, filters: Query[ProgrammeFilters]):
         department=filters.department,
         offered=filters.offered,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -427,13 +386,13 @@ def _course_run_data(payload: Schema, *, partial: bool) -> dict[str, Any]:
     if "programme" in data:
         data["programme"] = _programme(data["programme"])
     if "provider" in data:
-        data["provider"] = _organization(data["provider"], "provider")
+        data["provider"] = organization_by_code(data["provider"], "provider")
     if "company" in data:
-        data["company"] = _organization(data["company"], "company")
+        data["company"] = organization_by_code(data["company"], "company")
     if "department" in data:
-        data["department"] = _department(data["department"])
+        data["department"] = department_by_code(data["department"])
     if "municipality" in data:
-        data["municipality"] = _municipality(data["municipality"])
+        data["municipality"] = municipality_by_code(data["municipality"])
     if "funding" in data:
         data["funding"] = str(data["funding"]) if data["funding"] else ""
     return data
@@ -456,7 +415,7 @@ def list_course_runs(request: HttpRequest, filters: Query[CourseRunFilters]):
         funding=filters.funding,
         company=filters.company,
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -638,7 +597,7 @@ def list_trainees(request: HttpRequest, filters: Query[TraineeFilters]):
         programme=filters.programme,
     )
     full_key = selectors.trainee_access(user) == TraineeAccess.ALL
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {
         "count": count,
         "items": [_trainee_out(t, full_key=full_key) for t in items],
@@ -743,7 +702,7 @@ def list_enrolments(request: HttpRequest, code: str, filters: Query[EnrolmentFil
     rows = selectors.enrolment_list(
         user=request.auth, course_run=run, status=filters.status
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": [_enrolment_out(r) for r in items]}
 
 
@@ -824,7 +783,7 @@ def list_levy(request: HttpRequest, filters: Query[LevyFilters]):
     rows = selectors.levy_contribution_list(
         user=request.auth, company=filters.company, year=filters.year
     )
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -834,7 +793,7 @@ def list_levy(request: HttpRequest, filters: Query[LevyFilters]):
     summary="Record a month's levy of a company (administrator)",
 )
 def create_levy(request: HttpRequest, payload: LevyIn):
-    company = _organization(payload.company, "company")
+    company = organization_by_code(payload.company, "company")
     year, month = (int(part) for part in payload.period.split("-"))
     if not 1 <= month <= 12:
         raise ValidationError({"period": _("The month is YYYY-MM, e.g. 2024-03.")})
@@ -1034,7 +993,7 @@ def list_service_requests(request: HttpRequest, filters: Query[ServiceRequestFil
         status=filters.status,
         company=filters.company,
     ).prefetch_related("course_runs")
-    count, items = _page(rows, filters)
+    count, items = page(rows, filters)
     return {"count": count, "items": items}
 
 
@@ -1054,7 +1013,7 @@ def get_service_request(request: HttpRequest, request_id: int):
 )
 def create_service_request(request: HttpRequest, payload: ServiceRequestIn):
     user = request.auth
-    company = _organization(payload.company, "company") or user.organization
+    company = organization_by_code(payload.company, "company") or user.organization
     if company is None:
         raise ValidationError({"company": _("Give the company's code.")})
     created = services.service_request_create(
