@@ -19,7 +19,8 @@ SCALES = ("default", "national", "small")
 # Census 2024 population by department (6,029,976 people). Ahuachapán, Cabañas,
 # Chalatenango, Cuscatlán, La Libertad and La Paz are the published figures and San
 # Salvador is its published 26.4% share; the seven others are illustrative figures
-# that make up the national total. Used only to spread the demo's organizations.
+# that make up the national total. They spread the demo's organizations and are
+# the demo's reference population of 2024 (demo.population).
 DEPARTMENT_POPULATION = {
     "SV-AH": 348_880,
     "SV-CA": 143_049,

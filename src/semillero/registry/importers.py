@@ -1,8 +1,10 @@
-"""Bulk imports of the registry: organizations, territory and classifications.
+"""Bulk imports of the registry: organizations, territory, classifications and
+the reference population.
 
 Columns follow data-formats.md; Spanish header aliases are accepted.
 """
 
+import re
 import string
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -19,6 +21,7 @@ from semillero.accounts.permissions import (
 from semillero.core.importing import (
     Column,
     Importer,
+    InvalidValue,
     ParsedRow,
     RowError,
     RowInvalid,
@@ -30,6 +33,8 @@ from semillero.core.importing import parsers as p
 from semillero.core.importing.parsers import normalise_name
 
 from .models import (
+    POPULATION_FIRST_YEAR,
+    POPULATION_LAST_YEAR,
     Classification,
     ClassificationItem,
     Department,
@@ -37,6 +42,7 @@ from .models import (
     Municipality,
     Organization,
     OrganizationType,
+    Population,
 )
 
 ISIC_SECTIONS = list(string.ascii_uppercase[: string.ascii_uppercase.index("U") + 1])
@@ -353,3 +359,127 @@ class ClassificationImporter(Importer):
                 ).values_list("pk", "classification", "code")
             )
         return result
+
+
+# -- reference population ------------------------------------------------------------
+
+_YEAR = re.compile(r"[0-9]{4}")
+_COUNT = re.compile(r"\+?[0-9]+")
+_COUNT_WITH_SEPARATORS = re.compile(r"[0-9]{1,3}(?:[.,\u00a0 '][0-9]{3})+")
+_AGE_RANGE = re.compile(r"([0-9]{1,3})\s*-\s*([0-9]{1,3})")
+_AGE_AND_OVER = re.compile(r"([0-9]{1,3})\s*\+")
+# The largest value the population column holds (a PositiveIntegerField).
+_MAX_POPULATION = 2_147_483_647
+
+
+def population_year(value: str) -> int:
+    if not _YEAR.fullmatch(value) or not (
+        POPULATION_FIRST_YEAR <= int(value) <= POPULATION_LAST_YEAR
+    ):
+        raise InvalidValue(
+            _("is not a year between %(first)d and %(last)d (four digits, e.g. 2024)")
+            % {"first": POPULATION_FIRST_YEAR, "last": POPULATION_LAST_YEAR}
+        )
+    return int(value)
+
+
+p._describe(
+    population_year,
+    None,
+    gettext_lazy("a year of four digits, from 1950 to 2100"),
+)
+
+
+def population_count(value: str) -> int:
+    """A number of people: a whole number, 0 or more. Thousands separators are
+    refused with a hint: "348.880" is a whole number only in some spreadsheets."""
+    if value.startswith("-"):
+        raise InvalidValue(_("must not be negative"))
+    if _COUNT_WITH_SEPARATORS.fullmatch(value):
+        raise InvalidValue(
+            _(
+                "is not a whole number: write it without thousands separators "
+                "(e.g. 348880)"
+            )
+        )
+    if not _COUNT.fullmatch(value):
+        raise InvalidValue(_("is not a whole number of people"))
+    number = int(value)
+    if number > _MAX_POPULATION:
+        raise InvalidValue(_("is too large"))
+    return number
+
+
+p._describe(population_count, None, gettext_lazy("a whole number, 0 or more"))
+
+
+def age_group(value: str) -> str:
+    """`15-29` (both ages included) or `65+`, stored without spaces."""
+    if match := _AGE_RANGE.fullmatch(value):
+        low, high = int(match[1]), int(match[2])
+        if low > high:
+            raise InvalidValue(
+                _("is not an age group: the first age must not be above the second")
+            )
+        return f"{low}-{high}"
+    if match := _AGE_AND_OVER.fullmatch(value):
+        return f"{int(match[1])}+"
+    raise InvalidValue(_("is not an age group (use e.g. 15-29 or 65+)"))
+
+
+p._describe(
+    age_group, "", gettext_lazy("an age group such as 15-29 or 65+; empty = all ages")
+)
+
+
+@register_importer
+class PopulationImporter(Importer):
+    """The reference population by (department, year, sex, age group); a file
+    without the age_group column, or a row with it empty, gives all ages."""
+
+    kind = "population"
+    label = gettext_lazy("Population")
+    model = Population
+    # Sex last: a repeated row is reported on its sex, the column that usually
+    # tells two rows of a department and year apart.
+    key = ("department", "year", "age_group", "sex")
+    columns = (
+        Column(
+            "department",
+            required=True,
+            parser="parse_department",
+            field="department_id",
+            aliases=("departamento",),
+            help=DEPARTMENT_HELP,
+        ),
+        Column("year", required=True, parser=population_year, aliases=("anio", "año")),
+        Column("sex", required=True, parser=p.sex, aliases=("sexo",)),
+        Column(
+            "population",
+            required=True,
+            parser=population_count,
+            aliases=("poblacion", "habitantes"),
+        ),
+        Column(
+            "age_group",
+            parser=age_group,
+            aliases=("grupo_edad", "grupo_de_edad", "rango_edad", "rango_de_edad"),
+        ),
+    )
+
+    def prepare(self) -> None:
+        self.parse_department = p.department_parser(_departments())
+
+    def row_key(self, values: Mapping[str, Any]) -> tuple | None:
+        # No age group (an empty cell, or no such column) is the all-ages
+        # figure, a key like any other; a malformed one leaves the row keyless.
+        if "age_group" not in self.present or (
+            "age_group" in values and values["age_group"] is None
+        ):
+            values = {**values, "age_group": ""}
+        return super().row_key(values)
+
+    def clean(self, values: Mapping[str, Any]) -> dict:
+        record = self.build_record(values)
+        record.setdefault("age_group", "")
+        return record

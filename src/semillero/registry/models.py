@@ -1,6 +1,7 @@
 """The registry of the national training system: territory, classifications,
 organizations, their agreements and their instructors."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,75 @@ class District(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# Years a population figure may be for (census projections reach 2100).
+POPULATION_FIRST_YEAR, POPULATION_LAST_YEAR = 1950, 2100
+# An age group: "15-29" (both ages included) or "65+" (that age and over).
+AGE_GROUP_PATTERN = r"[0-9]{1,3}-[0-9]{1,3}|[0-9]{1,3}\+"
+
+
+class Population(models.Model):
+    """Reference population of a department in a year, by sex: the denominator of
+    coverage and representation indicators. Loaded by the `population` import.
+
+    `age_group` empty means all ages; otherwise the figure is for that age group
+    only, and a department's age groups are summed when it has no all-ages figure
+    (see `selectors.population_for`).
+    """
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="population",
+        verbose_name=_("department"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[
+            MinValueValidator(POPULATION_FIRST_YEAR),
+            MaxValueValidator(POPULATION_LAST_YEAR),
+        ],
+    )
+    sex = models.CharField(
+        _("sex"), max_length=1, choices=[("F", _("Female")), ("M", _("Male"))]
+    )
+    age_group = models.CharField(
+        _("age group"),
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(
+                f"^(?:{AGE_GROUP_PATTERN})$",
+                _("Enter an age group such as 15-29 or 65+."),
+            )
+        ],
+        help_text=_("e.g. 15-29 or 65+; empty: all ages"),
+    )
+    population = models.PositiveIntegerField(_("population"))
+
+    class Meta:
+        ordering = ["year", "department", "sex", "age_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "year", "sex", "age_group"],
+                name="unique_population_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["F", "M"]), name="population_sex_f_or_m"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=POPULATION_FIRST_YEAR)
+                & Q(year__lte=POPULATION_LAST_YEAR),
+                name="population_year_in_range",
+            ),
+        ]
+        verbose_name = _("population figure")
+        verbose_name_plural = _("population figures")
+
+    def __str__(self):
+        ages = f" {self.age_group}" if self.age_group else ""
+        return f"{self.department} {self.year} {self.sex}{ages}: {self.population}"
 
 
 class Classification(models.TextChoices):

@@ -3,6 +3,7 @@ user asking: the rules about who sees what live here, not in the views.
 
 - Everyone logged in sees the registry of organizations and agreements, and the
   cooperation network.
+- The reference population is public statistics: its selectors take no user.
 - Instructors: the national administrator sees all, with personal data; a data
   officer sees its own organization's, with personal data; analysts and viewers see
   every organization's, pseudonymised (no names, e-mail or phone); company officers
@@ -18,7 +19,7 @@ from itertools import combinations
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from semillero.accounts.models import Role
@@ -34,6 +35,7 @@ from .models import (
     Organization,
     OrganizationName,
     OrganizationType,
+    Population,
     TrainingArea,
 )
 
@@ -61,6 +63,66 @@ def municipality_list(*, department_id: int) -> QuerySet[Municipality]:
 
 def training_area_list() -> QuerySet[TrainingArea]:
     return TrainingArea.objects.order_by("name")
+
+
+# Reference population -----------------------------------------------------------
+
+
+def population_for(
+    *, year: int, department_code: str | None = None, sex: str | None = None
+) -> int | None:
+    """The population of a department (or of the country, when `department_code`
+    is None) in `year`, of one sex ("F" or "M"; None: both). The rules are those
+    of `population_table`; the country is the sum of the departments that have a
+    figure. None when no figure applies. One query."""
+    cells = _population_cells(year=year, department_code=department_code, sex=sex)
+    return sum(cells.values()) if cells else None
+
+
+def population_table(*, year: int) -> dict[tuple[str, str], int]:
+    """The population of every department and sex in `year`, as
+    {(department code, sex): people}, for computing many cells at once.
+
+    - The year is decided per department: `year` when the department has figures
+      for it, else its latest earlier year with figures (so a national sum may
+      mix years). Departments with no figure up to `year` are left out.
+    - For a department and sex in that year: the all-ages figure (empty
+      `age_group`) when there is one, else the sum of its age groups.
+
+    One query.
+    """
+    return _population_cells(year=year)
+
+
+def _population_cells(
+    *, year: int, department_code: str | None = None, sex: str | None = None
+) -> dict[tuple[str, str], int]:
+    # Each department's latest year up to `year`, whatever the sex: the year is
+    # the department's, not the cell's.
+    latest = (
+        Population.objects.filter(department=OuterRef("department"), year__lte=year)
+        .order_by("-year")
+        .values("year")[:1]
+    )
+    rows = Population.objects.filter(year__lte=year, year=Subquery(latest))
+    if department_code is not None:
+        rows = rows.filter(department__code=department_code)
+    if sex is not None:
+        rows = rows.filter(sex=sex)
+    cells = (
+        rows.values("department__code", "sex")
+        .annotate(
+            all_ages=Sum("population", filter=Q(age_group="")),
+            by_age_group=Sum("population", filter=~Q(age_group="")),
+        )
+        .order_by()
+    )
+    return {
+        (cell["department__code"], cell["sex"]): (
+            cell["all_ages"] if cell["all_ages"] is not None else cell["by_age_group"]
+        )
+        for cell in cells
+    }
 
 
 # Organizations ------------------------------------------------------------------
