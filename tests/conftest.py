@@ -8,6 +8,14 @@ from .factories import OrganizationFactory, UserFactory
 PASSWORD = "correct horse battery"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (locmem outlives a test)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def centre(db):
     return OrganizationFactory(code="CFP-001", name="Centro de Formación Uno")

@@ -1,44 +1,16 @@
-"""Indicators computed on a small hand-made world; every number worked out by hand.
+"""Indicators computed on the hand-made world of conftest.py; every number
+worked out by hand there or here."""
 
-Year Y = 2024. Areas ELEC and CONF. Providers CFP-001 and CFP-002.
-
-Runs:
-- R0  P-ELEC (ELEC, initial)     CFP-002  2023-10-01..2024-02-28  $900
-    T2 M completed · T4 M dropped · T5 F certified
-- R1  P-ELEC (ELEC, initial)     CFP-001  2024-02-01..2024-06-30  $1,000
-    T1 F certified · T2 M completed · T4 M dropped · T8 M completed · T6 ? enrolled
-- R2  P-CONF (CONF, continuous)  CFP-002  2024-03-01..2024-07-31  no cost
-    T1 F completed · T3 F certified · T7 F dropped · T9 F certified
-- R3  P-CONF (CONF, continuous)  CFP-002  2024-09-01..2025-01-31  $500
-    T5 F enrolled · T7 F enrolled
-
-Trainees (sex, birth, vulnerable, residence):
-T1 F 2000-05-17 rural=True → vulnerable, SV-SS (two enrolments in 2024)
-T2 M 1990-01-01 all flags False, SV-SS
-T3 F 2006-03-15 flags unknown, SV-LI
-T4 M 1985-07-07 low_income=True → vulnerable, SV-SS
-T5 F 1959-09-02 flags unknown, SV-SS
-T6 unknown sex, no birth date, flags unknown, no residence
-T7 F 1999-09-01 disability=False, SV-LI
-T8 M 2008-02-01 returned_migrant=True → vulnerable, SV-SS
-T9 F 2010-01-01 rural=None, low_income=False, SV-SS
-
-Enrolments of 2024 (runs R1, R2, R3): 11 — F 7, M 3, unknown 1;
-ELEC 5 (F 1, M 3, ? 1), CONF 6 (F 6).
-"""
-
-import datetime
 import io
 import json
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
+from semillero.indicators import cube
 from semillero.indicators import definitions as d
 from semillero.indicators.compute import compute, compute_many
-from semillero.training.models import Modality
-from tests.factories import OrganizationFactory, TrainingAreaFactory, department
+from tests.factories import TrainingAreaFactory
 from tests.training.factories import (
     CourseRunFactory,
     EnrolmentFactory,
@@ -47,88 +19,6 @@ from tests.training.factories import (
 )
 
 Y = 2024
-D = datetime.date
-
-
-@pytest.fixture
-def world(db):
-    elec = TrainingAreaFactory(code="ELEC", name="Electricidad")
-    conf = TrainingAreaFactory(code="CONF", name="Confección")
-    p_elec = ProgrammeFactory(
-        code="P-ELEC", training_area=elec, modality=Modality.INITIAL
-    )
-    p_conf = ProgrammeFactory(
-        code="P-CONF", training_area=conf, modality=Modality.CONTINUOUS
-    )
-    cfp1 = OrganizationFactory(code="CFP-001")
-    cfp2 = OrganizationFactory(code="CFP-002")
-
-    def run(code, prog, prov, start, end, cost):
-        return CourseRunFactory(
-            code=code,
-            programme=prog,
-            provider=prov,
-            start_date=start,
-            end_date=end,
-            cost_usd=cost,
-        )
-
-    r0 = run("R0", p_elec, cfp2, D(2023, 10, 1), D(2024, 2, 28), Decimal("900.00"))
-    r1 = run("R1", p_elec, cfp1, D(2024, 2, 1), D(2024, 6, 30), Decimal("1000.00"))
-    r2 = run("R2", p_conf, cfp2, D(2024, 3, 1), D(2024, 7, 31), None)
-    r3 = run("R3", p_conf, cfp2, D(2024, 9, 1), D(2025, 1, 31), Decimal("500.00"))
-
-    ss, li = department("SV-SS"), department("SV-LI")
-    t = {
-        1: TraineeFactory(
-            sex="F", birth_date=D(2000, 5, 17), rural=True, department=ss
-        ),
-        2: TraineeFactory(
-            sex="M",
-            birth_date=D(1990, 1, 1),
-            disability=False,
-            returned_migrant=False,
-            rural=False,
-            low_income=False,
-            department=ss,
-        ),
-        3: TraineeFactory(sex="F", birth_date=D(2006, 3, 15), department=li),
-        4: TraineeFactory(
-            sex="M", birth_date=D(1985, 7, 7), low_income=True, department=ss
-        ),
-        5: TraineeFactory(sex="F", birth_date=D(1959, 9, 2), department=ss),
-        6: TraineeFactory(sex="", birth_date=None, department=None),
-        7: TraineeFactory(
-            sex="F", birth_date=D(1999, 9, 1), disability=False, department=li
-        ),
-        8: TraineeFactory(
-            sex="M", birth_date=D(2008, 2, 1), returned_migrant=True, department=ss
-        ),
-        9: TraineeFactory(
-            sex="F", birth_date=D(2010, 1, 1), low_income=False, department=ss
-        ),
-    }
-
-    def enrol(r, n, status):
-        done = r.end_date if status in ("completed", "certified") else None
-        EnrolmentFactory(
-            course_run=r, trainee=t[n], status=status, completion_date=done
-        )
-
-    enrol(r0, 2, "completed")
-    enrol(r0, 4, "dropped")
-    enrol(r0, 5, "certified")
-    enrol(r1, 1, "certified")
-    enrol(r1, 2, "completed")
-    enrol(r1, 4, "dropped")
-    enrol(r1, 8, "completed")
-    enrol(r1, 6, "enrolled")
-    enrol(r2, 1, "completed")
-    enrol(r2, 3, "certified")
-    enrol(r2, 7, "dropped")
-    enrol(r2, 9, "certified")
-    enrol(r3, 5, "enrolled")
-    enrol(r3, 7, "enrolled")
 
 
 def vals(rows, *dims):
@@ -332,6 +222,10 @@ def test_empty_year(world):
         "certification_rate": (None, 0, 0),
         "women_share": (None, 0, 0),
         "vulnerable_share": (None, 0, 0),
+        # no population loaded: no denominator
+        "coverage_per_1000": (None, 0, None),
+        "gender_parity_index": (None, None, None),
+        "gender_parity_index_adjusted": (None, None, None),
         "segregation_index": (None, None, None),
         "cost_per_completer": (None, 0.0, 0),
     }
@@ -344,6 +238,7 @@ def test_all_one_sex_segregation_is_null(db):
     run = CourseRunFactory(programme=ProgrammeFactory(training_area=area))
     for _ in range(3):
         EnrolmentFactory(course_run=run, trainee=TraineeFactory(sex="F"))
+    cube.rebuild()
     (row,) = compute("segregation_index", 2024)
     assert row["value"] is None
     assert vals(compute("women_share", 2024))[()] == (1.0, 3, 3)
@@ -357,6 +252,9 @@ def test_registry_is_complete():
         "certification_rate",
         "women_share",
         "vulnerable_share",
+        "coverage_per_1000",
+        "gender_parity_index",
+        "gender_parity_index_adjusted",
         "segregation_index",
         "cost_per_completer",
     ]
@@ -405,6 +303,7 @@ def test_cli_json_by_sex_leaves_out_with_stderr(world):
     assert "women_share cannot be cut by sex" in err
     assert "segregation_index cannot be cut by sex" in err
     assert "cost_per_completer cannot be cut by sex" in err
+    assert "gender_parity_index cannot be cut by sex" in err
     codes = {r["indicator"] for r in rows}
     assert codes == {
         "enrolments",
@@ -412,6 +311,7 @@ def test_cli_json_by_sex_leaves_out_with_stderr(world):
         "completion_rate",
         "certification_rate",
         "vulnerable_share",
+        "coverage_per_1000",
     }
     first = rows[0]
     assert list(first) == [
@@ -479,13 +379,20 @@ def test_cli_rejects_unknown_names(world):
 
 
 def test_one_query_per_indicator_and_disaggregation(world, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    # one per indicator, plus the population table (one query) for each of the
+    # three population-based ones
+    with django_assert_num_queries(11 + 3):
         rows, _ = compute_many(None, Y)
-    assert len(rows) == 8
-    # age_group and vulnerable apply to all but cost_per_completer: 7 queries
+    assert len(rows) == 11
+    # age_group and vulnerable apply to 7 of them
     with django_assert_num_queries(7):
         rows, left_out = compute_many(None, Y, ["age_group", "vulnerable"])
-    assert left_out == [("cost_per_completer", ["age_group", "vulnerable"])]
+    assert left_out == [
+        ("coverage_per_1000", ["age_group", "vulnerable"]),
+        ("gender_parity_index", ["age_group", "vulnerable"]),
+        ("gender_parity_index_adjusted", ["age_group", "vulnerable"]),
+        ("cost_per_completer", ["age_group", "vulnerable"]),
+    ]
     seg = [r for r in rows if r["indicator"] == "segregation_index"]
     # known sex by age × vulnerable: no cell has both sexes → all null
     assert [(r["age_group"], r["vulnerable"], r["value"]) for r in seg] == [
@@ -509,3 +416,79 @@ def test_one_query_per_indicator_and_disaggregation(world, django_assert_num_que
         ("30-44", None),
         ("45-64", None),
     ]
+
+
+# -- population-based: coverage and gender parity ---------------------------------
+
+# Trainees of 2024 with a known residence: 8 (T6 has none).
+# SV-SS: T1 F, T2 M, T4 M, T5 F, T8 M, T9 F → F 3, M 3
+# SV-LI: T3 F, T7 F                           → F 2, M 0
+# Population 2024: SV-SS F 1,000 M 800 (2024); SV-LI F 500 M 500 (its latest
+# year, 2023; its 2025 figure is later than Y and ignored); SV-AH F 100 M 100.
+# Country: F 1,600, M 1,400, both 3,000.
+
+
+def test_coverage_national(population):
+    (row,) = compute("coverage_per_1000", Y)
+    assert (row["value"], row["numerator"], row["denominator"]) == (
+        pytest.approx(8 / 3000 * 1000),
+        8,
+        3000,
+    )
+
+
+def test_coverage_by_department_uses_latest_earlier_population(population):
+    rows = compute("coverage_per_1000", Y, ["department"])
+    # SV-AH has population but no trainee: no cell (only cells present in data)
+    assert vals(rows, "department") == {
+        ("SV-LI",): (2 / 1000 * 1000, 2, 1000),
+        ("SV-SS",): (pytest.approx(6 / 1800 * 1000), 6, 1800),
+    }
+
+
+def test_coverage_by_sex(population):
+    rows = compute("coverage_per_1000", Y, ["sex"])
+    assert vals(rows, "sex") == {
+        ("F",): (5 / 1600 * 1000, 5, 1600),
+        ("M",): (pytest.approx(3 / 1400 * 1000), 3, 1400),
+    }
+
+
+def test_gender_parity_national(population):
+    # (5 / 1,600) / (3 / 1,400) = 1.458333…; adjusted 2 − 1/1.458333 = 1.314286
+    (gpi,) = compute("gender_parity_index", Y)
+    assert gpi["value"] == pytest.approx((5 / 1600) / (3 / 1400))
+    assert (gpi["numerator"], gpi["denominator"]) == (5 / 1600, 3 / 1400)
+    (adjusted,) = compute("gender_parity_index_adjusted", Y)
+    assert adjusted["value"] == pytest.approx(2 - 1 / ((5 / 1600) / (3 / 1400)))
+    assert adjusted["value"] == pytest.approx(1.3142857, abs=1e-7)
+
+
+def test_gender_parity_by_department(population):
+    rows = compute("gender_parity_index", Y, ["department"])
+    # SV-SS: (3/1,000)/(3/800) = 0.8 (≤ 1: adjusted is the same);
+    # SV-LI: no man trained → the male rate is 0 → null
+    assert vals(rows, "department") == {
+        ("SV-LI",): (None, 2 / 500, 0.0),
+        ("SV-SS",): (pytest.approx(0.8), 3 / 1000, 3 / 800),
+    }
+    adjusted = compute("gender_parity_index_adjusted", Y, ["department"])
+    assert vals(adjusted, "department")[("SV-SS",)][0] == pytest.approx(0.8)
+
+
+def test_coverage_without_population_is_null(world):
+    (row,) = compute("coverage_per_1000", Y)
+    assert (row["value"], row["numerator"], row["denominator"]) == (None, 8, None)
+    (gpi,) = compute("gender_parity_index", Y)
+    assert gpi["value"] is None
+
+
+def test_filters_restrict_before_grouping(population):
+    """The dashboards' filters: P-CONF's trainees of 2024 (T1, T3, T7, T9, T5)."""
+    rows = compute("trainees", Y, filters={"programme": "P-CONF"})
+    assert rows[0]["value"] == 5
+    rows = compute("coverage_per_1000", Y, ["sex"], filters={"department": "SV-LI"})
+    # in SV-LI: T3 and T7, both women, over 500 women
+    assert vals(rows, "sex") == {("F",): (2 / 500 * 1000, 2, 500)}
+    with pytest.raises(ValueError, match="cannot be cut by sex"):
+        compute("women_share", Y, filters={"sex": "F"})

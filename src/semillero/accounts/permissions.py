@@ -198,3 +198,23 @@ def can_manage_facilities(user, organization) -> bool:
         user.role in (Role.DATA_OFFICER, Role.COMPANY_OFFICER)
         and _own(user, organization)
     )
+
+
+# -- indicators ----------------------------------------------------------------------
+# Aggregates of the whole system are for the institute's people (administrators,
+# analysts, viewers); an organization's data officer sees its own organization's
+# (the training-centre dashboard). The public reads only open data, suppressed.
+
+
+def can_read_national_indicators(user) -> bool:
+    return bool(user and user.is_authenticated) and (
+        is_admin(user) or user.role in (Role.ANALYST, Role.VIEWER)
+    )
+
+
+def can_read_indicators_of(user, organization) -> bool:
+    if can_read_national_indicators(user):
+        return True
+    return bool(user and user.is_authenticated) and (
+        user.role == Role.DATA_OFFICER and _own(user, organization)
+    )

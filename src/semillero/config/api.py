@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from semillero.accounts.api_auth import API_AUTH
+from semillero.indicators.api import router as indicators_router
 from semillero.quality.api import router as quality_router
 from semillero.registry.api import router as registry_router
 from semillero.training.api import router as training_router
@@ -73,3 +74,4 @@ def invalid(request, exc):
 api.add_router("/registry/", registry_router)
 api.add_router("/training/", training_router)
 api.add_router("/quality/", quality_router)
+api.add_router("/indicators", indicators_router)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import accounts, quality, registry, training
+from . import accounts, indicators, population, quality, registry, training
 from .context import SCALES, DemoContext
 from .events import demo_data_generated_event, demo_generated
 
@@ -15,7 +15,7 @@ from .events import demo_data_generated_event, demo_generated
 # holds data the demo must not mix with), generate(ctx) -> counts and
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
 # dataset (tracer studies…) are appended here.
-MODULES = [registry, accounts, training, quality]
+MODULES = [registry, population, accounts, training, quality, indicators]
 
 
 class DemoError(Exception):
@@ -128,7 +128,11 @@ def _check(module) -> None:
                 "database."
             )
         ) from exc
-    except (training.ExistingTrainingData, quality.ExistingQualityData) as exc:
+    except (
+        population.ExistingPopulation,
+        training.ExistingTrainingData,
+        quality.ExistingQualityData,
+    ) as exc:
         raise DemoError(
             _(
                 "The database already holds %(what)s that the demo did not create. "

@@ -1,142 +1,100 @@
-"""Compute the indicators of `definitions.py` straight from the database.
+"""Compute the indicators of `definitions.py` from the cube (`models.py`).
 
-One query per indicator × disaggregation: the dimensions are SQL expressions and
-the cells come from `GROUP BY`. Only cells present in the data are returned. With
-no dimension, the national row is always returned (counts 0, ratios null on an
-empty year).
+One grouped query per indicator (several years at once): the dimensions are cube
+columns and the cells come from `GROUP BY`. Only cells present in the data are
+returned; with no dimension, every asked year gets its national row (counts 0,
+ratios null on an empty year).
 
 Each row is a dict: ``indicator, year, <dimensions…>, value, numerator,
 denominator, ci_low, ci_high``. Counts and the segregation index carry no
 numerator/denominator; ratios carry both; a zero denominator gives a null value.
+
+`filters` ({dimension: code}) restricts the data before grouping, the way the
+dashboards' filters do; a filter on a dimension the indicator cannot be cut by is
+refused like a `--by` would be.
 """
 
-import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import (
-    Coalesce,
-    ExtractDay,
-    ExtractMonth,
-    ExtractYear,
-)
+from django.db.models import Count, Q, Sum
 
-from semillero.training.models import CourseRun, Enrolment, EnrolmentStatus
+from semillero.registry.selectors import population_table
+from semillero.training.models import EnrolmentStatus
 
 from . import definitions as d
 from .definitions import Indicator
+from .models import EnrolmentCell, RunCell
 
 COMPLETED = (EnrolmentStatus.COMPLETED, EnrolmentStatus.CERTIFIED)
+# Where a row's numerator and denominator are not the counts of people it rests
+# on (an index), the row carries those counts here, for disclosure control.
+COUNTS = "counts"
 FINISHED = (*COMPLETED, EnrolmentStatus.DROPPED)
 
-_AGE_BOUNDS = (  # (lower age, group), checked from the top
-    (65, "65+"),
-    (45, "45-64"),
-    (30, "30-44"),
-    (25, "25-29"),
-    (18, "18-24"),
-    (15, "15-17"),
-)
+_COLUMNS = {
+    d.SEX: "sex",
+    d.AGE_GROUP: "age_group",
+    d.PROGRAMME: "programme",
+    d.TRAINING_AREA: "training_area",
+    d.MODALITY: "modality",
+    d.PROVIDER: "provider",
+    d.VULNERABLE: "vulnerable",
+}
 
 
-def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+def _column(dim: str, basis: str) -> str:
+    if dim == d.DEPARTMENT:
+        return "residence" if basis == "people" else "run_department"
+    return _COLUMNS[dim]
 
 
-def _age_group(run: str, trainee: str):
-    """Age group label from whole years at the run's start date (None: no birth date)."""
-    start, birth = f"{run}start_date", f"{trainee}birth_date"
-    before_birthday = Case(
-        When(
-            Q(**{f"{start}__month__lt": ExtractMonth(birth)})
-            | Q(
-                **{
-                    f"{start}__month": ExtractMonth(birth),
-                    f"{start}__day__lt": ExtractDay(birth),
-                }
-            ),
-            then=Value(1),
-        ),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    age = ExtractYear(start) - ExtractYear(birth) - before_birthday
-    whens = [When(**{f"{birth}__isnull": True}, then=Value(None))]
-    whens += [When(Q(_age__gte=low), then=Value(label)) for low, label in _AGE_BOUNDS]
-    return age, Case(*whens, default=Value("<15"))
+class _Query:
+    """One indicator's request: which years, cut how, restricted how."""
 
+    def __init__(self, ind: Indicator, years, dims, filters):
+        self.ind = ind
+        self.years = tuple(years)
+        self.dims = tuple(dims)
+        self.filters = dict(filters or {})
 
-def _vulnerable(trainee: str):
-    flags = ("disability", "returned_migrant", "rural", "low_income")
-    any_true = Q()
-    for flag in flags:
-        any_true |= Q(**{f"{trainee}{flag}": True})
-    return Case(
-        When(any_true, then=Value(True)),
-        default=Value(False),
-        output_field=BooleanField(),
-    )
+    def column(self, dim: str) -> str:
+        return _column(dim, self.ind.basis)
 
+    def source(self, model, year_field: str):
+        qs = model.objects.order_by().filter(**{f"{year_field}__in": self.years})
+        for dim, value in self.filters.items():
+            qs = qs.filter(**{self.column(dim): value})
+        return qs
 
-def _annotate_dimensions(qs, dims: Sequence[str], *, on: str, basis: str):
-    """Annotate `qs` with one `_d_<dim>` field per dimension.
+    def cells(self, qs, year_field: str, *extra: str, **aggregates) -> list[dict]:
+        """Grouped rows keyed by `year`, each dimension name and `extra` columns."""
+        columns = [self.column(dim) for dim in self.dims]
+        out = []
+        for row in qs.values(year_field, *columns, *extra).annotate(**aggregates):
+            cell = {"year": row.pop(year_field)}
+            for dim, col in zip(self.dims, columns, strict=True):
+                cell[dim] = row[col]
+            for col in extra:
+                cell[col] = row[col]
+            cell.update({k: row[k] for k in aggregates})
+            out.append(cell)
+        return out
 
-    `on` is "enrolment" (qs of Enrolment) or "run" (qs of CourseRun). `basis`
-    chooses the department: residence ("people") or the run's ("offer").
-    """
-    run = "course_run__" if on == "enrolment" else ""
-    trainee = "trainee__"
-    paths = {
-        d.SEX: f"{trainee}sex",
-        d.PROGRAMME: f"{run}programme__code",
-        d.TRAINING_AREA: f"{run}programme__training_area__code",
-        d.MODALITY: f"{run}programme__modality",
-        d.PROVIDER: f"{run}provider__code",
-        d.DEPARTMENT: (
-            f"{trainee}department__code"
-            if basis == "people"
-            else f"{run}department__code"
-        ),
-    }
-    annotations = {}
-    for dim in dims:
-        if dim == d.AGE_GROUP:
-            age, group = _age_group(run, trainee)
-            qs = qs.annotate(_age=age)
-            annotations[f"_d_{dim}"] = group
-        elif dim == d.VULNERABLE:
-            annotations[f"_d_{dim}"] = _vulnerable(trainee)
-        else:
-            annotations[f"_d_{dim}"] = F(paths[dim])
-    return qs.annotate(**annotations)
+    def row(self, cell: Mapping, value, num=None, den=None) -> dict:
+        out = {"indicator": self.ind.code, "year": cell["year"]}
+        out.update({dim: cell.get(dim) for dim in self.dims})
+        out.update(
+            value=value, numerator=num, denominator=den, ci_low=None, ci_high=None
+        )
+        return out
 
-
-def _cells(qs, dims: Sequence[str], **aggregates) -> list[dict]:
-    """Group `qs` (already annotated) by the dimensions; rows keyed by dim name."""
-    if not dims:
-        return [qs.aggregate(**aggregates)]
-    keys = [f"_d_{dim}" for dim in dims]
-    out = []
-    for row in qs.order_by().values(*keys).annotate(**aggregates):
-        cell = {dim: row.pop(f"_d_{dim}") for dim in dims}
-        if d.SEX in cell and cell[d.SEX] == "":
-            cell[d.SEX] = None
-        cell.update(row)
-        out.append(cell)
-    return out
+    def with_empty_years(self, rows: list[dict], empty_row) -> list[dict]:
+        """The national series has a row for every year, even an empty one."""
+        if self.dims:
+            return rows
+        present = {r["year"] for r in rows}
+        return rows + [empty_row(y) for y in self.years if y not in present]
 
 
 def _ratio(numerator, denominator) -> float | None:
@@ -145,118 +103,173 @@ def _ratio(numerator, denominator) -> float | None:
     return float(numerator) / float(denominator)
 
 
-def _row(ind: Indicator, year: int, dims, cell, value, num=None, den=None) -> dict:
-    row = {"indicator": ind.code, "year": year}
-    row.update({dim: cell.get(dim) for dim in dims})
-    row.update(value=value, numerator=num, denominator=den, ci_low=None, ci_high=None)
-    return row
+def _starting(q: _Query):
+    return q.source(EnrolmentCell, "start_year")
 
 
-def _enrolments_of(year: int):
-    return Enrolment.objects.filter(course_run__start_date__range=_year_range(year))
-
-
-def _ending_in(year: int):
-    return Enrolment.objects.filter(course_run__end_date__range=_year_range(year))
+def _ending(q: _Query):
+    return q.source(EnrolmentCell, "end_year")
 
 
 # -- one function per indicator ---------------------------------------------------
 
 
-def _enrolments(ind, year, dims):
-    qs = _annotate_dimensions(
-        _enrolments_of(year), dims, on="enrolment", basis="people"
+def _count_rows(q: _Query, cells) -> list[dict]:
+    rows = [q.row(c, c["n"]) for c in cells]
+    return q.with_empty_years(rows, lambda y: q.row({"year": y}, 0))
+
+
+def _enrolments(q):
+    return _count_rows(q, q.cells(_starting(q), "start_year", n=Sum("enrolments")))
+
+
+def _trainees(q):
+    cells = q.cells(_starting(q), "start_year", n=Count("trainee_id", distinct=True))
+    return _count_rows(q, cells)
+
+
+def _ratio_rows(q: _Query, qs, year_field: str, num_q: Q) -> list[dict]:
+    cells = q.cells(
+        qs, year_field, num=Sum("enrolments", filter=num_q), den=Sum("enrolments")
     )
-    return [_row(ind, year, dims, c, c["n"]) for c in _cells(qs, dims, n=Count("id"))]
-
-
-def _trainees(ind, year, dims):
-    qs = _annotate_dimensions(
-        _enrolments_of(year), dims, on="enrolment", basis="people"
-    )
-    cells = _cells(qs, dims, n=Count("trainee", distinct=True))
-    return [_row(ind, year, dims, c, c["n"]) for c in cells]
-
-
-def _ratio_rows(ind, year, dims, qs, num_q: Q):
-    qs = _annotate_dimensions(qs, dims, on="enrolment", basis="people")
-    cells = _cells(qs, dims, num=Count("id", filter=num_q), den=Count("id"))
-    return [
-        _row(ind, year, dims, c, _ratio(c["num"], c["den"]), c["num"], c["den"])
+    rows = [
+        q.row(c, _ratio(c["num"] or 0, c["den"]), c["num"] or 0, c["den"])
         for c in cells
     ]
+    return q.with_empty_years(rows, lambda y: q.row({"year": y}, None, 0, 0))
 
 
-def _completion_rate(ind, year, dims):
-    qs = _ending_in(year).filter(status__in=FINISHED)
-    return _ratio_rows(ind, year, dims, qs, Q(status__in=COMPLETED))
+def _completion_rate(q):
+    qs = _ending(q).filter(status__in=FINISHED)
+    return _ratio_rows(q, qs, "end_year", Q(status__in=COMPLETED))
 
 
-def _certification_rate(ind, year, dims):
-    qs = _ending_in(year).filter(status__in=COMPLETED)
-    return _ratio_rows(ind, year, dims, qs, Q(status=EnrolmentStatus.CERTIFIED))
+def _certification_rate(q):
+    qs = _ending(q).filter(status__in=COMPLETED)
+    return _ratio_rows(q, qs, "end_year", Q(status=EnrolmentStatus.CERTIFIED))
 
 
-def _women_share(ind, year, dims):
-    qs = _enrolments_of(year).filter(trainee__sex__in=("F", "M"))
-    return _ratio_rows(ind, year, dims, qs, Q(trainee__sex="F"))
+def _women_share(q):
+    qs = _starting(q).filter(sex__in=("F", "M"))
+    return _ratio_rows(q, qs, "start_year", Q(sex="F"))
 
 
-def _vulnerable_share(ind, year, dims):
-    qs = _enrolments_of(year).annotate(_vul=_vulnerable("trainee__"))
-    return _ratio_rows(ind, year, dims, qs, Q(_vul=True))
+def _vulnerable_share(q):
+    return _ratio_rows(q, _starting(q), "start_year", Q(vulnerable=True))
 
 
-def _segregation_index(ind, year, dims):
+def _duncan(areas: Iterable[Mapping[str, int]]) -> float | None:
+    areas = list(areas)
+    women = sum(a.get("F", 0) for a in areas)
+    men = sum(a.get("M", 0) for a in areas)
+    if not (women and men):
+        return None
+    return 0.5 * sum(abs(a.get("F", 0) / women - a.get("M", 0) / men) for a in areas)
+
+
+def _segregation_index(q):
     """Duncan D per cell from one grouped count by cell × area × sex."""
-    qs = _enrolments_of(year).filter(trainee__sex__in=("F", "M"))
-    qs = _annotate_dimensions(qs, dims, on="enrolment", basis="people")
-    keys = [f"_d_{dim}" for dim in dims]
-    grouped = (
-        qs.order_by()
-        .values(*keys, "course_run__programme__training_area", "trainee__sex")
-        .annotate(n=Count("id"))
-    )
-    # cell -> area -> {"F": n, "M": n}
+    qs = _starting(q).filter(sex__in=("F", "M"))
+    grouped = q.cells(qs, "start_year", "training_area", "sex", n=Sum("enrolments"))
     by_cell: dict[tuple, dict] = defaultdict(lambda: defaultdict(dict))
     for g in grouped:
-        cell = tuple(g[k] for k in keys)
-        area = g["course_run__programme__training_area"]
-        by_cell[cell][area][g["trainee__sex"]] = g["n"]
-    if not dims and not by_cell:
-        by_cell[()] = {}
+        key = (g["year"], *(g[dim] for dim in q.dims))
+        by_cell[key][g["training_area"]][g["sex"]] = g["n"]
     rows = []
-    for cell, areas in by_cell.items():
-        women = sum(a.get("F", 0) for a in areas.values())
-        men = sum(a.get("M", 0) for a in areas.values())
-        value = None
-        if women and men:
-            value = 0.5 * sum(
-                abs(a.get("F", 0) / women - a.get("M", 0) / men) for a in areas.values()
-            )
-        rows.append(_row(ind, year, dims, dict(zip(dims, cell, strict=True)), value))
-    return rows
+    for (year, *values), areas in by_cell.items():
+        cell = {"year": year, **dict(zip(q.dims, values, strict=True))}
+        row = q.row(cell, _duncan(areas.values()))
+        row[COUNTS] = [
+            sum(a.get("F", 0) for a in areas.values()),
+            sum(a.get("M", 0) for a in areas.values()),
+        ]
+        rows.append(row)
+    return q.with_empty_years(rows, lambda y: q.row({"year": y}, None))
 
 
-def _cost_per_completer(ind, year, dims):
-    completers = (
-        Enrolment.objects.filter(course_run=OuterRef("pk"), status__in=COMPLETED)
-        .order_by()
-        .values("course_run")
-        .annotate(c=Count("id"))
-        .values("c")
-    )
-    runs = CourseRun.objects.filter(
-        end_date__range=_year_range(year), cost_usd__isnull=False
-    ).annotate(_completers=Coalesce(Subquery(completers), 0))
-    runs = _annotate_dimensions(runs, dims, on="run", basis="offer")
-    cells = _cells(runs, dims, cost=Sum("cost_usd"), den=Sum("_completers"))
+def _cost_per_completer(q):
+    qs = q.source(RunCell, "end_year")
+    cells = q.cells(qs, "end_year", cost=Sum("cost_usd"), den=Sum("completers"))
     rows = []
     for c in cells:
-        cost = float(c["cost"]) if c["cost"] is not None else 0.0
+        cost = float(c["cost"] or 0)
         den = c["den"] or 0
-        rows.append(_row(ind, year, dims, c, _ratio(cost, den), cost, den))
-    return rows
+        rows.append(q.row(c, _ratio(cost, den), cost, den))
+    return q.with_empty_years(rows, lambda y: q.row({"year": y}, None, 0.0, 0))
+
+
+# -- population-based indicators ---------------------------------------------------
+
+
+class _Population:
+    """Population of an area (a department or the country) by year and sex."""
+
+    def __init__(self):
+        self._tables: dict[int, dict[tuple[str, str], int]] = {}
+
+    def of(self, year: int, department: str | None, sex: str | None) -> int | None:
+        if year not in self._tables:
+            self._tables[year] = population_table(year=year)
+        values = [
+            n
+            for (dept, s), n in self._tables[year].items()
+            if (department is None or dept == department) and (sex is None or s == sex)
+        ]
+        return sum(values) if values else None
+
+
+def _resident_trainees(q: _Query, *extra: str) -> list[dict]:
+    qs = _starting(q).filter(residence__isnull=False)
+    return q.cells(qs, "start_year", *extra, n=Count("trainee_id", distinct=True))
+
+
+def _area_of(q: _Query, cell: Mapping) -> str | None:
+    return cell.get(d.DEPARTMENT, q.filters.get(d.DEPARTMENT))
+
+
+def _coverage_per_1000(q):
+    population = _Population()
+    rows = []
+    for c in _resident_trainees(q):
+        sex = c.get(d.SEX, q.filters.get(d.SEX))
+        pop = population.of(c["year"], _area_of(q, c), sex)
+        value = _ratio(c["n"], pop)
+        rows.append(q.row(c, None if value is None else value * 1000, c["n"], pop))
+
+    def empty(year):
+        pop = population.of(year, q.filters.get(d.DEPARTMENT), q.filters.get(d.SEX))
+        return q.row({"year": year}, 0.0 if pop else None, 0, pop)
+
+    return q.with_empty_years(rows, empty)
+
+
+def _parity(q: _Query, adjust: bool) -> list[dict]:
+    population = _Population()
+    by_cell: dict[tuple, dict[str, int]] = defaultdict(dict)
+    for c in _resident_trainees(q, "sex"):
+        key = (c["year"], *(c[dim] for dim in q.dims))
+        by_cell[key][c["sex"]] = c["n"]
+    rows = []
+    for (year, *values), trainees in by_cell.items():
+        cell = {"year": year, **dict(zip(q.dims, values, strict=True))}
+        area = _area_of(q, cell)
+        women = _ratio(trainees.get("F", 0), population.of(year, area, "F"))
+        men = _ratio(trainees.get("M", 0), population.of(year, area, "M"))
+        gpi = _ratio(women, men) if women is not None else None
+        if adjust and gpi is not None and gpi > 1:
+            gpi = 2 - 1 / gpi
+        row = q.row(cell, gpi, women, men)
+        row[COUNTS] = [trainees.get("F", 0), trainees.get("M", 0)]
+        rows.append(row)
+    return q.with_empty_years(rows, lambda y: q.row({"year": y}, None))
+
+
+def _gender_parity_index(q):
+    return _parity(q, adjust=False)
+
+
+def _gender_parity_index_adjusted(q):
+    return _parity(q, adjust=True)
 
 
 _COMPUTE = {
@@ -266,6 +279,9 @@ _COMPUTE = {
     "certification_rate": _certification_rate,
     "women_share": _women_share,
     "vulnerable_share": _vulnerable_share,
+    "coverage_per_1000": _coverage_per_1000,
+    "gender_parity_index": _gender_parity_index,
+    "gender_parity_index_adjusted": _gender_parity_index_adjusted,
     "segregation_index": _segregation_index,
     "cost_per_completer": _cost_per_completer,
 }
@@ -273,7 +289,7 @@ _COMPUTE = {
 
 def _sort_key(dims: Sequence[str]):
     def key(row):
-        out = []
+        out = [row["year"]]
         for dim in dims:
             v = row[dim]
             if dim == d.AGE_GROUP and v is not None:
@@ -284,15 +300,38 @@ def _sort_key(dims: Sequence[str]):
     return key
 
 
-def compute(code: str, year: int, dims: Sequence[str] = ()) -> list[dict]:
-    """Rows of one indicator for `year` cut by `dims` (all must be allowed)."""
+def disclosure_counts(row: dict) -> list:
+    """The counts of people a figure rests on (see core.suppression)."""
+    if COUNTS in row:
+        return row[COUNTS]
+    if d.get(row["indicator"]).unit == "count":
+        return [row["value"]]
+    return [row["numerator"], row["denominator"]]
+
+
+def refused_dimensions(ind: Indicator, dims: Iterable[str]) -> list[str]:
+    return [dim for dim in dims if not ind.allows(dim)]
+
+
+def compute_series(
+    code: str,
+    years: Iterable[int],
+    dims: Sequence[str] = (),
+    filters: Mapping[str, object] | None = None,
+) -> list[dict]:
+    """Rows of one indicator for several years, cut by `dims` and restricted by
+    `filters` (all must be allowed), ordered by year then cell."""
     ind = d.get(code)
-    dims = tuple(dims)
-    refused = [dim for dim in dims if not ind.allows(dim)]
+    refused = refused_dimensions(ind, [*dims, *(filters or {})])
     if refused:
         raise ValueError(f"{code} cannot be cut by {', '.join(refused)}")
-    rows = _COMPUTE[code](ind, year, dims)
+    rows = _COMPUTE[code](_Query(ind, years, dims, filters))
     return sorted(rows, key=_sort_key(dims))
+
+
+def compute(code: str, year: int, dims: Sequence[str] = (), filters=None) -> list[dict]:
+    """Rows of one indicator for `year` cut by `dims`."""
+    return compute_series(code, [year], dims, filters)
 
 
 def compute_many(
@@ -305,7 +344,7 @@ def compute_many(
     for ind in d.INDICATORS:
         if ind.code not in wanted:
             continue
-        refused = [dim for dim in dims if not ind.allows(dim)]
+        refused = refused_dimensions(ind, dims)
         if refused:
             left_out.append((ind.code, refused))
             continue

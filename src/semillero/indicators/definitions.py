@@ -4,9 +4,9 @@ Every consumer (command line, dashboards, scorecards, API, open data) reads the
 definitions from here; `compute.py` is the one place that turns a definition into
 numbers, following the spec's "Participation and results of training".
 
-Not here yet: `coverage_per_1000`, `gender_parity_index` and
-`gender_parity_index_adjusted`. They divide by the population of an area and year,
-and there is no population table yet; they come with it.
+The population-based indicators divide by the reference population of the
+`population` import (registry); the population of year Y is used, else the latest
+earlier year.
 """
 
 from dataclasses import dataclass
@@ -35,7 +35,7 @@ DIMENSIONS = (
 # Age in whole years at the course run's start date; `<15` is its own group.
 AGE_GROUPS = ("<15", "15-17", "18-24", "25-29", "30-44", "45-64", "65+")
 
-UNITS = ("count", "ratio", "index", "usd")
+UNITS = ("count", "ratio", "per_1000", "index", "usd")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class Indicator:
     label_en: str
     unit: str
     description_es: str
+    description_en: str
     dimensions: tuple[str, ...]
     # "people": department is the trainee's residence; "offer": the course run's.
     basis: str = "people"
@@ -70,7 +71,14 @@ INDICATORS: tuple[Indicator, ...] = (
         label_es="Matrículas",
         label_en="Enrolments",
         unit="count",
-        description_es="Matrículas en cursos que inician en el año.",
+        description_es=(
+            "Matrículas en cursos que empiezan en el año. Una persona matriculada en "
+            "dos cursos cuenta dos veces."
+        ),
+        description_en=(
+            "Enrolments in course runs that start in the year. A person enrolled in two"
+            " courses counts twice."
+        ),
         dimensions=DIMENSIONS,
     ),
     Indicator(
@@ -79,8 +87,12 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Trainees",
         unit="count",
         description_es=(
-            "Personas distintas con al menos una matrícula en un curso que inicia "
-            "en el año."
+            "Personas distintas con al menos una matrícula en un curso que empieza en"
+            " el año. Cada persona cuenta una sola vez."
+        ),
+        description_en=(
+            "Different people with at least one enrolment in a course run that starts "
+            "in the year. Each person counts once."
         ),
         dimensions=DIMENSIONS,
     ),
@@ -90,8 +102,14 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Completion rate",
         unit="ratio",
         description_es=(
-            "(Finalizadas + certificadas) / (finalizadas + certificadas + "
-            "deserciones), sobre matrículas de cursos que terminan en el año."
+            "De quienes terminaron su paso por un curso que acaba en el año (lo "
+            "aprobaron, se certificaron o desertaron), la proporción que lo aprobó o se"
+            " certificó: (finalizadas + certificadas) / (finalizadas + certificadas + "
+            "deserciones)."
+        ),
+        description_en=(
+            "Of the people who finished a course run ending in the year (completed, "
+            "certified or dropped out), the share who completed or were certified."
         ),
         dimensions=DIMENSIONS,
     ),
@@ -101,8 +119,13 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Certification rate",
         unit="ratio",
         description_es=(
-            "Certificadas / (finalizadas + certificadas), sobre matrículas de "
-            "cursos que terminan en el año."
+            "De quienes aprobaron un curso que acaba en el año, la proporción que "
+            "además obtuvo la certificación: certificadas / (finalizadas + "
+            "certificadas)."
+        ),
+        description_en=(
+            "Of those who completed a course run ending in the year, the share who were"
+            " also certified."
         ),
         dimensions=DIMENSIONS,
     ),
@@ -112,8 +135,10 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Share of women",
         unit="ratio",
         description_es=(
-            "Matrículas de mujeres / matrículas con sexo conocido, en cursos que "
-            "inician en el año."
+            "De las matrículas del año con sexo conocido, la proporción de mujeres."
+        ),
+        description_en=(
+            "Of the enrolments of the year whose sex is known, the share by women."
         ),
         dimensions=_without(SEX),
     ),
@@ -123,11 +148,66 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Share of vulnerable trainees",
         unit="ratio",
         description_es=(
-            "Matrículas de personas vulnerables (discapacidad, migrante retornado, "
-            "rural o bajos ingresos; lo desconocido cuenta como no) / matrículas "
-            "del año."
+            "Proporción de las matrículas del año de personas con discapacidad, "
+            "migrantes retornados, residentes en zona rural o de bajos ingresos (un "
+            "dato desconocido cuenta como no)."
+        ),
+        description_en=(
+            "Share of the year's enrolments by people with a disability, returned "
+            "migrants, rural residents or people on a low income (an unknown flag "
+            "counts as no)."
         ),
         dimensions=DIMENSIONS,
+    ),
+    Indicator(
+        code="coverage_per_1000",
+        label_es="Cobertura por 1.000 habitantes",
+        label_en="Coverage per 1,000 inhabitants",
+        unit="per_1000",
+        description_es=(
+            "Personas distintas formadas en el año por cada 1.000 habitantes del área "
+            "donde viven (población del año, o del último año anterior disponible)."
+        ),
+        description_en=(
+            "Different people trained in the year per 1,000 inhabitants of the area "
+            "where they live (population of the year, or the latest earlier year "
+            "available)."
+        ),
+        dimensions=(SEX, DEPARTMENT, PROGRAMME, TRAINING_AREA, MODALITY, PROVIDER),
+    ),
+    Indicator(
+        code="gender_parity_index",
+        label_es="Índice de paridad de género",
+        label_en="Gender parity index",
+        unit="index",
+        description_es=(
+            "La cobertura de las mujeres dividida entre la de los hombres: (mujeres "
+            "formadas / población femenina) / (hombres formados / población masculina)."
+            " 1 es paridad; menos de 1, la formación llega menos a las mujeres; más de "
+            "1, más. El numerador y el denominador son esas dos tasas."
+        ),
+        description_en=(
+            "The coverage of women divided by the coverage of men: 1 is parity, below 1"
+            " women are less reached than men, above 1 more."
+        ),
+        dimensions=(DEPARTMENT, PROGRAMME, TRAINING_AREA, MODALITY, PROVIDER),
+    ),
+    Indicator(
+        code="gender_parity_index_adjusted",
+        label_es="Índice de paridad de género ajustado",
+        label_en="Adjusted gender parity index",
+        unit="index",
+        description_es=(
+            "El índice de paridad llevado a una escala de 0 a 2 para que una brecha "
+            "contra las mujeres y la misma brecha contra los hombres se lean igual: el "
+            "índice cuando es 1 o menos; si no, 2 − 1/índice."
+        ),
+        description_en=(
+            "The parity index kept between 0 and 2 so that a gap against women and the "
+            "same gap against men read alike: the index when it is at most 1, else 2 − "
+            "1/index."
+        ),
+        dimensions=(DEPARTMENT, PROGRAMME, TRAINING_AREA, MODALITY, PROVIDER),
     ),
     Indicator(
         code="segregation_index",
@@ -135,8 +215,16 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Gender segregation index (Duncan)",
         unit="index",
         description_es=(
-            "D = ½ Σ |fₐ/F − mₐ/M| sobre las áreas de formación, matrículas del "
-            "año con sexo conocido; nulo si F o M es cero."
+            "Índice de Duncan: cuán distinto se reparten mujeres y hombres entre las "
+            "áreas de formación, D = ½ Σ |fₐ/F − mₐ/M|. 0 es el mismo reparto; 1, "
+            "ninguna área con ambos. Es la proporción de mujeres (o de hombres) que "
+            "tendría que cambiar de área para igualar el reparto; vacío si no hay "
+            "mujeres u hombres."
+        ),
+        description_en=(
+            "Duncan's index: how differently women and men spread over the training "
+            "areas. 0 means the same spread; 1 means no area has both. The share of "
+            "women or men that would have to change area to reach the same spread."
         ),
         dimensions=_without(SEX, TRAINING_AREA),
     ),
@@ -146,10 +234,13 @@ INDICATORS: tuple[Indicator, ...] = (
         label_en="Cost per completer",
         unit="usd",
         description_es=(
-            "Σ costo de los cursos que terminan en el año con costo conocido / "
-            "egresados de esos mismos cursos."
+            "El costo de los cursos que acaban en el año con costo conocido, dividido "
+            "entre las personas que aprobaron esos mismos cursos."
         ),
-        # Cost belongs to the course run: it cannot be split among people.
+        description_en=(
+            "The cost of the course runs ending in the year with a known cost, divided "
+            "by the people who completed those same runs."
+        ),
         dimensions=(DEPARTMENT, PROGRAMME, TRAINING_AREA, MODALITY, PROVIDER),
         basis="offer",
     ),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from semillero.accounts.permissions import can_import, require
 from semillero.core.events import import_finished_event, import_started_event
 from semillero.core.models import ImportBatch, ImportMode, ImportStatus
+from semillero.core.signals import import_stored
 
 from . import progress
 from .badrows import bad_rows_csv
@@ -189,6 +190,8 @@ def import_batch_process(*, batch: ImportBatch) -> ImportReport:
             batch.rows_created = batch.rows_updated = batch.rows_unchanged = 0
             _finish(batch, ImportStatus.FAILED, file_error=message)
             return ImportReport(batch=batch, errors=errors, crashed=True)
+        # Outside the import's transaction: a listener's failure cannot undo it.
+        transaction.on_commit(lambda: import_stored.send(sender=None, batch=batch))
         return ImportReport(batch=batch, errors=errors)
 
 

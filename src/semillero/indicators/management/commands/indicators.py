@@ -1,7 +1,10 @@
-"""`semillero indicators --year Y [--by DIM ...] [--indicator CODE ...] --format json|csv`
+"""`semillero indicators --year Y [--followup M] [--by DIM ...] [--indicator CODE ...]
+--format json|csv` and `semillero indicators rebuild`.
 
-One row per indicator × disaggregation cell (spec: "Output contract of the command
-line"). For authorised users: no disclosure control is applied.
+The first prints one row per indicator × disaggregation cell (spec: "Output
+contract of the command line"), from the cube brought up to date first. For
+authorised users: no disclosure control is applied. The second rebuilds the cube
+from scratch and says what it built.
 """
 
 import csv
@@ -9,6 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from semillero.indicators import cube
 from semillero.indicators import definitions as d
 from semillero.indicators.compute import compute_many
 
@@ -27,7 +31,15 @@ class Command(BaseCommand):
     help = "Print indicators for a year, optionally disaggregated."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("action", nargs="?", choices=("rebuild",))
+        parser.add_argument("--year", type=int)
+        parser.add_argument(
+            "--followup",
+            type=int,
+            default=6,
+            metavar="M",
+            help="months after completion, for insertion indicators (default 6)",
+        )
         parser.add_argument(
             "--by",
             action="extend",
@@ -46,7 +58,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=("json", "csv"), default="json")
 
-    def handle(self, *args, year, by, indicator, format, **options):
+    def handle(self, *args, action, year, by, indicator, format, **options):
+        if action == "rebuild":
+            self._rebuild()
+            return
+        if year is None:
+            raise CommandError("--year is required")
         dims = list(dict.fromkeys(by))
         unknown = [dim for dim in dims if dim not in d.DIMENSIONS]
         if unknown:
@@ -60,6 +77,7 @@ class Command(BaseCommand):
                 f"unknown indicator(s): {', '.join(unknown)} "
                 f"(known: {', '.join(d.BY_CODE)})"
             )
+        cube.ensure_fresh(thorough=True, triggered_by="semillero indicators")
         rows, left_out = compute_many(indicator or None, year, dims)
         for code, refused in left_out:
             self.stderr.write(f"{code} cannot be cut by {', '.join(refused)}: left out")
@@ -72,3 +90,11 @@ class Command(BaseCommand):
             writer.writerow(fields)
             for row in rows:
                 writer.writerow([_csv_value(row[f]) for f in fields])
+
+    def _rebuild(self):
+        build = cube.rebuild(triggered_by="semillero indicators rebuild")
+        seconds = (build.finished_at - build.started_at).total_seconds()
+        self.stdout.write(
+            f"cube rebuilt: {build.cells} cells from "
+            f"{build.snapshot['enrolments']} enrolments in {seconds:.1f} s"
+        )
