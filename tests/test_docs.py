@@ -112,3 +112,12 @@ def test_every_import_kind_and_column_is_documented():
     assert not problems, "docs/imports.md is behind the importers:\n" + "\n".join(
         problems
     )
+
+
+def test_every_indicator_is_documented():
+    """docs/indicators.md has a row for every indicator of the registry."""
+    from semillero.indicators.definitions import INDICATORS
+
+    text = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    missing = [i.code for i in INDICATORS if f"| `{i.code}` |" not in text]
+    assert not missing, f"docs/indicators.md does not document {missing}"

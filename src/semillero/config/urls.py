@@ -12,6 +12,8 @@ urlpatterns = [
     path("imports/", include("semillero.core.urls")),
     path("training/", include("semillero.training.urls")),
     path("quality/", include("semillero.quality.urls")),
+    path("indicators/", include("semillero.indicators.urls")),
+    path("open-data/", include("semillero.indicators.opendata_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -50,3 +50,13 @@ def may_import(user) -> bool:
     return permissions.is_admin(user) or bool(
         user.is_authenticated and permissions.IMPORT_KINDS_BY_ROLE.get(user.role)
     )
+
+
+@register.filter
+def sees_indicators(user) -> bool:
+    """The national dashboard, or an organization's own (its data officer)."""
+    return permissions.can_read_national_indicators(user) or (
+        bool(user and user.is_authenticated)
+        and user.organization is not None
+        and permissions.can_read_indicators_of(user, user.organization)
+    )

@@ -1,0 +1,11 @@
+"""Indicator pages. Mounted at /indicators/ by config.urls."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.national_dashboard, name="dashboard"),
+    path("centre/<str:code>/", views.centre_dashboard, name="centre_dashboard"),
+]

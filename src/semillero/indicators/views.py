@@ -1,0 +1,217 @@
+"""Indicator pages: the national dashboard and a training centre's dashboard.
+
+Thin shells over `selectors.scoped_filters` (who sees what), `cube.ensure_fresh`
+and `dashboard.Dashboard` (the numbers, cached per build). The filters update the
+page in place with htmx; every table downloads as CSV or XLSX (audited).
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from semillero.accounts.permissions import (
+    can_read_indicators_of,
+    can_read_national_indicators,
+)
+from semillero.core.exports import FORMATS, export_response
+from semillero.core.suppression import threshold
+from semillero.registry.models import Organization
+
+from . import cube, opendata
+from . import dashboard as dash
+from . import definitions as d
+from .forms import DashboardFilterForm
+from .selectors import scoped_filters
+
+
+@login_required
+@require_GET
+def national_dashboard(request):
+    user = request.user
+    if not can_read_national_indicators(user):
+        if user.organization and can_read_indicators_of(user, user.organization):
+            return redirect("indicators:centre_dashboard", code=user.organization.code)
+        raise PermissionDenied(_("You are not allowed to see indicators."))
+    return _dashboard(request, organization=None)
+
+
+@login_required
+@require_GET
+def centre_dashboard(request, code):
+    organization = get_object_or_404(Organization, code=code)
+    if not can_read_indicators_of(request.user, organization):
+        raise PermissionDenied(
+            _("You may only see the indicators of your own organization.")
+        )
+    return _dashboard(request, organization=organization)
+
+
+def _dashboard(request, *, organization):
+    build = cube.ensure_fresh(triggered_by="dashboard")
+    years = dash.available_years()
+    data = request.GET.copy()
+    data.setdefault("year", str(years[0]))
+    form = DashboardFilterForm(data, years=years, with_provider=organization is None)
+    context = {"form": form, "organization": organization, "build": build}
+    if form.is_valid():
+        filters = form.filters()
+        if organization is not None:
+            filters["provider"] = organization.code
+        filters = scoped_filters(request.user, filters)
+        board = dash.Dashboard(
+            year=form.cleaned_data["year"],
+            filters=filters,
+            cuts=dash.NATIONAL_CUTS if organization is None else dash.CENTRE_CUTS,
+            build=build,
+        )
+        context["year"] = board.year
+        context["data"] = board.calculate()
+        download = request.GET.get("download")
+        if download in FORMATS:
+            return _download(request, context, download, request.GET.get("table", ""))
+    template = "indicators/dashboard.html"
+    if request.htmx and request.htmx.target == "dashboard-body":
+        template = "indicators/_dashboard_body.html"
+    return render(request, template, context)
+
+
+def _download(request, context, file_format: str, table: str):
+    """One of the page's tables as a file; 404 for a table the page has not."""
+    tables = dash.download_tables(context["data"])
+    if table not in tables:
+        raise Http404(_("This table does not exist."))
+    title, columns, rows = tables[table]
+    organization = context["organization"]
+    if organization is not None:
+        title = f"{title} — {organization.name}"
+    return export_response(
+        actor=request.user,
+        rows=rows,
+        columns=columns,
+        file_format=file_format,
+        what=f"indicators:{table}",
+        title=f"{title} {context['year']}",
+        filters={k: v for k, v in request.GET.items() if k not in ("download",)},
+    )
+
+
+# Open data: no login ----------------------------------------------------------------
+
+
+def _open_year(request, years) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return years[0]
+    return year if year in years else years[0]
+
+
+@require_GET
+def open_data(request):
+    build = cube.ensure_fresh(triggered_by="open data")
+    years = dash.available_years()
+    year = _open_year(request, years)
+    table = opendata.BY_ID["department"]
+    rows = opendata.rows(table, year, build)
+    preview_codes = ("enrolments", "trainees", "completion_rate", "women_share")
+    by_department: dict = {}
+    for row in rows:
+        if row["indicator"] in preview_codes:
+            entry = by_department.setdefault(
+                row["department"], {"name": row["department_name"], "cells": {}}
+            )
+            entry["cells"][row["indicator"]] = row
+    preview = [
+        {
+            "name": entry["name"],
+            "cells": [
+                (entry["cells"].get(code), d.get(code).unit) for code in preview_codes
+            ],
+        }
+        for entry in sorted(by_department.values(), key=lambda e: e["name"])
+    ]
+    return render(
+        request,
+        "indicators/open_data.html",
+        {
+            "year": year,
+            "years": years,
+            "tables": opendata.TABLES,
+            "build": build,
+            "k": threshold(),
+            "licence_url": opendata.LICENCE_URL,
+            "licence_name": opendata.LICENCE_NAME,
+            "preview_columns": [dash.indicator_label(c) for c in preview_codes],
+            "preview": preview,
+        },
+    )
+
+
+def _open_table(table_id, year):
+    table = opendata.BY_ID.get(table_id)
+    if table is None or year not in dash.available_years():
+        raise Http404(_("There is no such table."))
+    return table
+
+
+@require_GET
+def open_data_download(request, table_id, year, file_format):
+    if file_format not in FORMATS:
+        raise Http404(_("There is no such table."))
+    table = _open_table(table_id, year)
+    build = cube.ensure_fresh(triggered_by="open data")
+    user = request.user if request.user.is_authenticated else None
+    return export_response(
+        actor=user,
+        rows=opendata.rows(table, year, build),
+        columns=opendata.columns(table),
+        file_format=file_format,
+        what=f"open-data:{table.id}",
+        title=f"{table.title} {year}",
+        filters={"year": year},
+    )
+
+
+@require_GET
+def open_data_metadata(request, table_id, year):
+    table = _open_table(table_id, year)
+    build = cube.ensure_fresh(triggered_by="open data")
+
+    def url(name, **kwargs):
+        return request.build_absolute_uri(reverse(name, kwargs=kwargs))
+
+    urls = {
+        fmt: url("opendata:download", table_id=table.id, year=year, file_format=fmt)
+        for fmt in FORMATS
+    }
+    urls["method"] = url("opendata:indicators")
+    return JsonResponse(
+        opendata.metadata(table, year, build, urls=urls),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+
+
+@require_GET
+def indicator_guide(request):
+    """Each indicator explained in plain words (the registry's own texts)."""
+    spanish = get_language() == "es"
+    indicators = [
+        {
+            "code": ind.code,
+            "label": ind.label_es if spanish else ind.label_en,
+            "description": ind.description_es if spanish else ind.description_en,
+            "unit": ind.unit,
+            "dimensions": [dash.dimension_title(dim) for dim in ind.dimensions],
+        }
+        for ind in d.INDICATORS
+    ]
+    return render(
+        request,
+        "indicators/guide.html",
+        {"indicators": indicators, "k": threshold()},
+    )
