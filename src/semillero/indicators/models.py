@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EnrolmentCell(models.Model):
-    trainee_id = models.BigIntegerField(db_index=True)
+    trainee_id = models.BigIntegerField()
     start_year = models.PositiveSmallIntegerField()
     end_year = models.PositiveSmallIntegerField()
     status = models.CharField(max_length=12)
@@ -38,9 +38,16 @@ class EnrolmentCell(models.Model):
     enrolments = models.PositiveIntegerField()
 
     class Meta:
+        # The years every query restricts; the trainee a refresh replaces; and the
+        # dashboards' selective filters (a centre, a department, an area), which
+        # otherwise read every cell of the years asked.
         indexes = [
             models.Index(fields=["start_year"], name="ind_cell_start_year"),
             models.Index(fields=["end_year"], name="ind_cell_end_year"),
+            models.Index(fields=["trainee_id"], name="ind_cell_trainee"),
+            models.Index(fields=["provider", "start_year"], name="ind_cell_provider"),
+            models.Index(fields=["residence", "start_year"], name="ind_cell_residence"),
+            models.Index(fields=["training_area", "start_year"], name="ind_cell_area"),
         ]
 
     def __str__(self):
