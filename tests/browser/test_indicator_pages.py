@@ -48,7 +48,9 @@ def test_dashboard_figures_charts_and_a_filter(page, analyst_user):
 def test_open_data_without_login(page, db):
     build_world()
     page.goto("/open-data/?year=2024")
-    expect(page.locator("h1")).to_have_text("Datos abiertos de la formación profesional")
+    expect(page.locator("h1")).to_have_text(
+        "Datos abiertos de la formación profesional"
+    )
     with page.expect_download() as download:
         page.locator('tr[data-table="department"] a', has_text="CSV").click()
     assert download.value.suggested_filename.endswith(".csv")

@@ -251,3 +251,19 @@ def world_of_two(db):
     EnrolmentFactory(course_run=run, trainee=TraineeFactory(sex="F"))
     EnrolmentFactory(course_run=run, trainee=TraineeFactory(sex="M"))
     cube.rebuild()
+
+
+def test_a_population_import_retires_the_cached_pages(
+    world_of_two, django_capture_on_commit_callbacks
+):
+    """Coverage reads the population as it is; a new build changes the cache keys
+    of the pages that showed the old figures."""
+    before = cube.latest_build()
+    imported(
+        "population",
+        "department,year,sex,population",
+        "SV-SS,2024,F,1000",
+        capture=django_capture_on_commit_callbacks,
+    )
+    assert cube.latest_build() != before
+    assert compute("coverage_per_1000", 2024)[0]["denominator"] == 1000

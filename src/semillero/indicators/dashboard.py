@@ -63,12 +63,16 @@ FILTERS = (d.DEPARTMENT, d.MODALITY, d.TRAINING_AREA, d.PROVIDER)
 CACHE_SECONDS = 24 * 3600
 
 
-def available_years() -> list[int]:
-    """Years with enrolments in the cube, newest first (at least this year)."""
-    years = set(
-        EnrolmentCell.objects.order_by().values_list("start_year", flat=True).distinct()
-    )
-    return sorted(years or {datetime.date.today().year}, reverse=True)
+def available_years(build: CubeBuild | None) -> list[int]:
+    """Years with enrolments in the cube, newest first (at least this year);
+    cached per build, as reading them scans an index of every cell."""
+    key = f"indicators:years:{build.pk if build else 0}"
+    years = cache.get(key)
+    if years is None:
+        found = EnrolmentCell.objects.order_by().values_list("start_year", flat=True)
+        years = sorted(set(found.distinct()) or {datetime.date.today().year})[::-1]
+        cache.set(key, years, CACHE_SECONDS)
+    return years
 
 
 def dimension_labels(dim: str, codes) -> dict:
@@ -146,8 +150,11 @@ class Dashboard:
         return not refused_dimensions(d.get(code), self.filters)
 
     def _series(self, code: str) -> dict[int, dict]:
-        years = range(min(FIRST_YEAR, self.year), self.year + 1)
-        rows = compute_series(code, years, (), self.filters)
+        """The indicator by year: since FIRST_YEAR for those drawn as trends,
+        else this year and the one before (the headline's change)."""
+        trend = any(code in codes for _chart, _title, codes in TRENDS)
+        first = min(FIRST_YEAR, self.year) if trend else self.year - 1
+        rows = compute_series(code, range(first, self.year + 1), (), self.filters)
         return {row["year"]: row for row in rows}
 
     def _calculate(self) -> dict:
@@ -358,3 +365,14 @@ def download_tables(data: dict) -> dict[str, tuple[str, list, list]]:
             cut["rows"],
         )
     return tables
+
+
+def warm(build: CubeBuild) -> None:
+    """Compute the national dashboard's default view (latest year, no filter) in
+    the default language, so the first person to open it after a build does not
+    wait (seconds at national scale)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        Dashboard(year=available_years(build)[0], build=build).calculate()

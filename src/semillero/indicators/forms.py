@@ -1,4 +1,5 @@
 from django import forms
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from semillero.registry.models import Department, Organization, TrainingArea
@@ -15,7 +16,7 @@ class DashboardFilterForm(forms.Form):
     training_area = forms.ChoiceField(label=_("Training area"), required=False)
     provider = forms.ChoiceField(label=_("Training centre"), required=False)
 
-    def __init__(self, data, *, years, with_provider=True):
+    def __init__(self, data, *, years, build=None, with_provider=True):
         super().__init__(data)
         any_ = [("", _("All"))]
         self.fields["year"].choices = [(y, str(y)) for y in years]
@@ -27,13 +28,7 @@ class DashboardFilterForm(forms.Form):
             TrainingArea.objects.order_by("name").values_list("code", "name")
         )
         if with_provider:
-            # The organizations that have trained someone, not every company.
-            providers = CourseRun.objects.values("provider_id")
-            self.fields["provider"].choices = any_ + list(
-                Organization.objects.filter(pk__in=providers)
-                .order_by("name")
-                .values_list("code", "name")
-            )
+            self.fields["provider"].choices = any_ + _providers(build)
         else:
             del self.fields["provider"]
 
@@ -44,3 +39,19 @@ class DashboardFilterForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name != "year" and value
         }
+
+
+def _providers(build) -> list[tuple[str, str]]:
+    """The organizations that gave course runs (not every company), cached per
+    cube build: finding them reads every course run."""
+    key = f"indicators:providers:{build.pk if build else 0}"
+    choices = cache.get(key)
+    if choices is None:
+        providers = CourseRun.objects.values("provider_id")
+        choices = list(
+            Organization.objects.filter(pk__in=providers)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        cache.set(key, choices, 24 * 3600)
+    return choices

@@ -2,13 +2,15 @@ import logging
 
 from django.db import transaction
 
-from . import cube
+from . import cube, dashboard
 
 logger = logging.getLogger(__name__)
 
-# The import kinds whose rows feed the cube. Organizations and training areas
-# only name things by code; a change of code needs `semillero indicators rebuild`.
-KINDS_IN_CUBE = {"programmes", "course_runs", "enrolments"}
+# The import kinds whose rows feed the indicators: the cube's sources, and the
+# population (read as it is, but a new build is what retires the cached pages).
+# Organizations and training areas only name things by code; a change of code
+# needs `semillero indicators rebuild`.
+KINDS_IN_CUBE = {"programmes", "course_runs", "enrolments", "population"}
 
 
 def refresh_cube_after_import(sender, *, batch, **kwargs):
@@ -18,7 +20,8 @@ def refresh_cube_after_import(sender, *, batch, **kwargs):
     if batch.kind not in KINDS_IN_CUBE:
         return
     try:
-        cube.refresh(since=batch.started_at, triggered_by=f"import #{batch.pk}")
+        build = cube.refresh(since=batch.started_at, triggered_by=f"import #{batch.pk}")
+        dashboard.warm(build)
     except Exception:
         logger.exception("refreshing the indicator cube after import %s", batch.pk)
 

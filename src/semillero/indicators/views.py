@@ -5,11 +5,16 @@ and `dashboard.Dashboard` (the numbers, cached per build). The filters update th
 page in place with htmx; every table downloads as CSV or XLSX (audited).
 """
 
+import hashlib
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -52,32 +57,62 @@ def centre_dashboard(request, code):
 
 
 def _dashboard(request, *, organization):
+    """The page, or its body for htmx, or a table as a file.
+
+    The HTML of a view (its filters and numbers) is cached per cube build,
+    language, organization and address: a view seen once since the last build
+    costs a cache read. Only the shell around it (menu, user) is rendered anew.
+    """
     build = cube.ensure_fresh(triggered_by="dashboard")
-    years = dash.available_years()
+    partial = bool(request.htmx) and request.htmx.target == "dashboard-body"
+    download = request.GET.get("download")
+    key = _page_key(request, build, organization, "body" if partial else "main")
+    html = None if download in FORMATS else cache.get(key)
+    if html is None:
+        context = _dashboard_context(request, build, organization)
+        if download in FORMATS and "data" in context:
+            return _download(request, context, download, request.GET.get("table", ""))
+        template = "_dashboard_body.html" if partial else "_dashboard_main.html"
+        html = render_to_string(f"indicators/{template}", context, request=request)
+        if "data" in context:  # an invalid form is not worth keeping
+            cache.set(key, html, dash.CACHE_SECONDS)
+    if partial:
+        return HttpResponse(html)
+    return render(
+        request,
+        "indicators/dashboard.html",
+        {"main": mark_safe(html), "organization": organization},  # noqa: S308
+    )
+
+
+def _page_key(request, build, organization, part: str) -> str:
+    query = sorted((k, v) for k, v in request.GET.items() if v)
+    state = repr([organization.code if organization else "", query, get_language()])
+    digest = hashlib.sha256(state.encode()).hexdigest()[:24]
+    return f"indicators:page:{build.pk}:{part}:{digest}"
+
+
+def _dashboard_context(request, build, organization) -> dict:
+    years = dash.available_years(build)
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
-    form = DashboardFilterForm(data, years=years, with_provider=organization is None)
+    form = DashboardFilterForm(
+        data, years=years, build=build, with_provider=organization is None
+    )
     context = {"form": form, "organization": organization, "build": build}
     if form.is_valid():
         filters = form.filters()
         if organization is not None:
             filters["provider"] = organization.code
-        filters = scoped_filters(request.user, filters)
         board = dash.Dashboard(
             year=form.cleaned_data["year"],
-            filters=filters,
+            filters=scoped_filters(request.user, filters),
             cuts=dash.NATIONAL_CUTS if organization is None else dash.CENTRE_CUTS,
             build=build,
         )
         context["year"] = board.year
         context["data"] = board.calculate()
-        download = request.GET.get("download")
-        if download in FORMATS:
-            return _download(request, context, download, request.GET.get("table", ""))
-    template = "indicators/dashboard.html"
-    if request.htmx and request.htmx.target == "dashboard-body":
-        template = "indicators/_dashboard_body.html"
-    return render(request, template, context)
+    return context
 
 
 def _download(request, context, file_format: str, table: str):
@@ -114,7 +149,7 @@ def _open_year(request, years) -> int:
 @require_GET
 def open_data(request):
     build = cube.ensure_fresh(triggered_by="open data")
-    years = dash.available_years()
+    years = dash.available_years(build)
     year = _open_year(request, years)
     table = opendata.BY_ID["department"]
     rows = opendata.rows(table, year, build)
@@ -152,9 +187,9 @@ def open_data(request):
     )
 
 
-def _open_table(table_id, year):
+def _open_table(table_id, year, build):
     table = opendata.BY_ID.get(table_id)
-    if table is None or year not in dash.available_years():
+    if table is None or year not in dash.available_years(build):
         raise Http404(_("There is no such table."))
     return table
 
@@ -163,8 +198,8 @@ def _open_table(table_id, year):
 def open_data_download(request, table_id, year, file_format):
     if file_format not in FORMATS:
         raise Http404(_("There is no such table."))
-    table = _open_table(table_id, year)
     build = cube.ensure_fresh(triggered_by="open data")
+    table = _open_table(table_id, year, build)
     user = request.user if request.user.is_authenticated else None
     return export_response(
         actor=user,
@@ -179,8 +214,8 @@ def open_data_download(request, table_id, year, file_format):
 
 @require_GET
 def open_data_metadata(request, table_id, year):
-    table = _open_table(table_id, year)
     build = cube.ensure_fresh(triggered_by="open data")
+    table = _open_table(table_id, year, build)
 
     def url(name, **kwargs):
         return request.build_absolute_uri(reverse(name, kwargs=kwargs))

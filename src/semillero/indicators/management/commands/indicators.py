@@ -12,7 +12,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from semillero.indicators import cube
+from semillero.indicators import cube, dashboard
 from semillero.indicators import definitions as d
 from semillero.indicators.compute import compute_many
 
@@ -93,6 +93,7 @@ class Command(BaseCommand):
 
     def _rebuild(self):
         build = cube.rebuild(triggered_by="semillero indicators rebuild")
+        dashboard.warm(build)
         seconds = (build.finished_at - build.started_at).total_seconds()
         self.stdout.write(
             f"cube rebuilt: {build.cells} cells from "
