@@ -296,9 +296,9 @@ def test_results_agree_with_the_dates():
 
 
 def test_trainees_ages_and_repeated_enrolments(demo):
-    """Ages 15–64 at the start, most of them 18–29; about a fifth of the
-    trainees enrol more than once, never twice in one run; some trainees have
-    names and contacts."""
+    """Ages 15–64 at the start, most of them 18–29; about a quarter of the
+    trainees enrol more than once, some twice in one year, never twice in one
+    run; some trainees have names and contacts."""
     ages = [
         (start - birth).days / 365.2425
         for start, birth in Enrolment.objects.values_list(
@@ -309,7 +309,12 @@ def test_trainees_ages_and_repeated_enrolments(demo):
     assert sum(18 <= a < 30 for a in ages) / len(ages) > 0.5
     per_trainee = Counter(Enrolment.objects.values_list("trainee_id", flat=True))
     several = sum(n > 1 for n in per_trainee.values()) / len(per_trainee)
-    assert 0.12 <= several <= 0.28
+    assert 0.12 <= several <= 0.32
+    same_year = Counter(
+        Enrolment.objects.values_list("trainee_id", "course_run__start_date__year")
+    )
+    twice_a_year = sum(n > 1 for n in same_year.values()) / len(same_year)
+    assert 0.01 <= twice_a_year <= 0.08
     named = Trainee.objects.exclude(first_name="")
     assert 0.4 < named.count() / Trainee.objects.count() < 0.9
     assert named.exclude(email="").exists() and named.exclude(phone="").exists()

@@ -193,6 +193,9 @@ EMPLOYED = {"initial": 0.3, "continuous": 0.9, "dual": 0.12, "certification": 0.
 # How much more likely than average someone in this modality is a returning
 # trainee (workers come back for continuous courses and certification).
 RETURNING = {"initial": 0.7, "continuous": 1.4, "dual": 0.25, "certification": 1.6}
+# Who takes a second course in the same year, relative to the average: short
+# continuous courses and certifications; never a dual career (full time).
+SAME_YEAR = {"initial": 0.5, "continuous": 1.6, "dual": 0.0, "certification": 1.4}
 
 # Where vulnerable people live: share of rural residents, share of returned
 # migrants and a department effect (log-odds) on low income and disability.

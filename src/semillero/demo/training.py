@@ -54,8 +54,13 @@ YEARS = range(FIRST_YEAR, LAST_YEAR + 1)
 # Enrolments in a year like 2019 (the others follow catalogue.YEAR_FACTOR).
 ENROLMENTS = {"small": 800, "default": 40_000, "national": 250_000}
 # Share of a year's enrolments (from 2020) taken by someone who trained before;
-# about a fifth of the trainees end up with several enrolments.
+# with the second courses of the same year (below), about a quarter of the
+# trainees end up with several enrolments.
 RETURNING_SHARE = 0.22
+# Share of a year's new seats taken by someone who already has another course that
+# same year (short courses mostly, see catalogue.SAME_YEAR): in real data the year's
+# trainees are fewer than its enrolments.
+SAME_YEAR_SHARE = 0.04
 FUNDING_CODES = ("levy", "public", "donor", "company", "other", "")
 LEVY, PUBLIC, DONOR, COMPANY, OTHER, NO_FUNDING = range(6)
 EPOCH = date(1970, 1, 1)
@@ -735,6 +740,8 @@ def _enrolments(rng, seed, world, programmes, runs, pool, names, year, stamp) ->
         trainee[where] = pool.take(rng, year, female[where], runs.dept[run[where]])
 
     new = np.flatnonzero(trainee < 0)
+    again, first = _second_courses(rng, new, run, female, mod)
+    new = np.setdiff1d(new, again)
     m = len(new)
     run_new = run[new]
     mod_new = mod[new]
@@ -821,6 +828,7 @@ def _enrolments(rng, seed, world, programmes, runs, pool, names, year, stamp) ->
         },
     )
     trainee[new] = numbers
+    trainee[again] = trainee[first]
     pool.add(
         ids=ids,
         female=female[new],
@@ -833,7 +841,28 @@ def _enrolments(rng, seed, world, programmes, runs, pool, names, year, stamp) ->
         last_year=np.full(m, year, dtype=np.int64),
         enrolments=np.ones(m, dtype=np.int64),
     )
+    pool.enrolments[trainee[again]] += 1
     return Slots(run=run, trainee=trainee)
+
+
+def _second_courses(rng, new, run, female, mod) -> tuple[np.ndarray, np.ndarray]:
+    """Seats among `new` (`again`) taken by the person of another new seat of the
+    same sex in another course run (`first`, the same order): a second course
+    the same year. Each person takes at most two."""
+    factor = np.array([catalogue.SAME_YEAR[m] for m in MODALITIES])[mod[new]]
+    wanted = new[rng.random(len(new)) < SAME_YEAR_SHARE * factor]
+    others = np.setdiff1d(new, wanted)
+    again, first = [], []
+    for sex in (True, False):
+        seats = wanted[female[wanted] == sex]
+        people = others[female[others] == sex]
+        k = min(len(seats), len(people))
+        partners = rng.choice(people, k, replace=False)
+        seats = seats[:k]
+        other_run = run[partners] != run[seats]
+        again.append(seats[other_run])
+        first.append(partners[other_run])
+    return np.concatenate(again), np.concatenate(first)
 
 
 STATUSES = ("enrolled", "completed", "certified", "dropped")
