@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "semillero.registry",
     "semillero.training",
     "semillero.quality",
+    "semillero.tracer",
     "semillero.indicators",
     "semillero.demo",
 ]
@@ -184,6 +185,9 @@ TASKS = {
 
 # Small-cell suppression threshold for every public output.
 SUPPRESSION_K = env.int("SEMILLERO_SUPPRESSION_K", default=5)
+# High-insertion programmes (spec, "Access to the programmes that work"): at least
+# this many respondents in the tracer cohort.
+INSERTION_MIN_RESPONDENTS = env.int("SEMILLERO_INSERTION_MIN_RESPONDENTS", default=30)
 
 # Content security policy: nothing from other hosts, no inline scripts.
 CONTENT_SECURITY_POLICY = {
