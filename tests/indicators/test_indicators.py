@@ -19,6 +19,8 @@ from tests.training.factories import (
 )
 
 Y = 2024
+# The participation and results indicators (insertion has its own tests).
+PARTICIPATION = [i.code for i in d.INDICATORS if not i.followup]
 
 
 def vals(rows, *dims):
@@ -211,7 +213,7 @@ def test_two_dimensions_in_order(world):
 
 
 def test_empty_year(world):
-    rows, left_out = compute_many(None, 2030)
+    rows, left_out = compute_many(PARTICIPATION, 2030)
     assert left_out == []
     assert {
         r["indicator"]: (r["value"], r["numerator"], r["denominator"]) for r in rows
@@ -229,7 +231,7 @@ def test_empty_year(world):
         "segregation_index": (None, None, None),
         "cost_per_completer": (None, 0.0, 0),
     }
-    rows, _ = compute_many(None, 2030, ["training_area"])
+    rows, _ = compute_many(PARTICIPATION, 2030, ["training_area"])
     assert rows == []
 
 
@@ -245,7 +247,7 @@ def test_all_one_sex_segregation_is_null(db):
 
 
 def test_registry_is_complete():
-    assert [i.code for i in d.INDICATORS] == [
+    assert [i.code for i in d.INDICATORS if not i.followup] == [
         "enrolments",
         "trainees",
         "completion_rate",
@@ -257,6 +259,22 @@ def test_registry_is_complete():
         "gender_parity_index_adjusted",
         "segregation_index",
         "cost_per_completer",
+    ]
+    assert [i.code for i in d.INDICATORS if i.followup] == [
+        "tracer_response_rate",
+        "employment_rate",
+        "unemployment_rate",
+        "formal_share",
+        "job_relevance_share",
+        "employment_rate_weighted",
+        "weight_coverage",
+        "formal_employment_admin",
+        "median_months_to_first_job",
+        "high_insertion_programmes",
+        "women_share_high_insertion",
+        "women_access_gap",
+        "vulnerable_share_high_insertion",
+        "vulnerable_access_gap",
     ]
     assert not d.get("women_share").allows("sex")
     assert not d.get("segregation_index").allows("training_area")
@@ -276,16 +294,13 @@ def test_cli_json(world):
     rows = json.loads(out)
     assert err == ""
     assert [r["indicator"] for r in rows] == [i.code for i in d.INDICATORS]
+    values = ["value", "numerator", "denominator", "ci_low", "ci_high"]
     for r in rows:
-        assert list(r) == [
-            "indicator",
-            "year",
-            "value",
-            "numerator",
-            "denominator",
-            "ci_low",
-            "ci_high",
-        ]
+        if d.get(r["indicator"]).followup:
+            assert list(r) == ["indicator", "year", "followup_months", *values]
+            assert r["followup_months"] == 6
+        else:
+            assert list(r) == ["indicator", "year", *values]
     assert rows[2] == {
         "indicator": "completion_rate",
         "year": 2024,
@@ -298,7 +313,16 @@ def test_cli_json(world):
 
 
 def test_cli_json_by_sex_leaves_out_with_stderr(world):
-    out, err = run_cli("--year", "2024", "--by", "sex", "--format", "json")
+    out, err = run_cli(
+        "--year",
+        "2024",
+        "--by",
+        "sex",
+        "--indicator",
+        *PARTICIPATION,
+        "--format",
+        "json",
+    )
     rows = json.loads(out)
     assert "women_share cannot be cut by sex" in err
     assert "segregation_index cannot be cut by sex" in err
@@ -382,11 +406,11 @@ def test_one_query_per_indicator_and_disaggregation(world, django_assert_num_que
     # one per indicator, plus the population table (one query) for each of the
     # three population-based ones
     with django_assert_num_queries(11 + 3):
-        rows, _ = compute_many(None, Y)
+        rows, _ = compute_many(PARTICIPATION, Y)
     assert len(rows) == 11
     # age_group and vulnerable apply to 7 of them
     with django_assert_num_queries(7):
-        rows, left_out = compute_many(None, Y, ["age_group", "vulnerable"])
+        rows, left_out = compute_many(PARTICIPATION, Y, ["age_group", "vulnerable"])
     assert left_out == [
         ("coverage_per_1000", ["age_group", "vulnerable"]),
         ("gender_parity_index", ["age_group", "vulnerable"]),

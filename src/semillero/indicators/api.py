@@ -15,6 +15,7 @@ from ninja import Field, Query, Router, Schema
 from semillero.core.api import ERRORS
 
 from . import definitions as d
+from .compute import output_fields
 from .selectors import indicator_table
 
 router = Router(tags=["indicators"])
@@ -60,9 +61,10 @@ class IndicatorsOut(Schema):
     rows: list[dict] = Field(
         ...,
         description=(
-            "One object per indicator × cell: indicator, year, one key per `by` "
-            "dimension, value, numerator, denominator, ci_low, ci_high (null when "
-            "absent). Numbers are not rounded."
+            "One object per indicator × cell: indicator, year, followup_months "
+            "(insertion and access indicators), one key per `by` dimension, value, "
+            "numerator, denominator, ci_low, ci_high (null when absent). Numbers "
+            "are not rounded."
         ),
     )
     left_out: list[LeftOut]
@@ -83,11 +85,12 @@ def list_indicators(request: HttpRequest, params: Query[IndicatorParams]):
         codes=params.indicator or None,
         dims=dims,
         filters=filters,
+        followup=params.followup,
     )
-    fields = ["indicator", "year", *dims, "value", "numerator", "denominator"]
-    fields += ["ci_low", "ci_high"]
     return {
-        "rows": [{f: row.get(f) for f in fields} for row in table.rows],
+        "rows": [
+            {f: row.get(f) for f in output_fields(row, dims)} for row in table.rows
+        ],
         "left_out": [
             {"indicator": code, "cannot_be_cut_by": refused}
             for code, refused in table.left_out

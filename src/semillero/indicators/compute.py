@@ -318,24 +318,37 @@ def compute_series(
     years: Iterable[int],
     dims: Sequence[str] = (),
     filters: Mapping[str, object] | None = None,
+    followup: int = 6,
 ) -> list[dict]:
     """Rows of one indicator for several years, cut by `dims` and restricted by
-    `filters` (all must be allowed), ordered by year then cell."""
+    `filters` (all must be allowed), ordered by year then cell. Insertion and
+    access indicators are for the tracer cohorts (Y, `followup`)."""
     ind = d.get(code)
     refused = refused_dimensions(ind, [*dims, *(filters or {})])
     if refused:
         raise ValueError(f"{code} cannot be cut by {', '.join(refused)}")
-    rows = _COMPUTE[code](_Query(ind, years, dims, filters))
+    if ind.followup:
+        from .insertion import compute_insertion
+
+        rows = [
+            row
+            for year in years
+            for row in compute_insertion(ind, year, followup, dims, filters or {})
+        ]
+    else:
+        rows = _COMPUTE[code](_Query(ind, years, dims, filters))
     return sorted(rows, key=_sort_key(dims))
 
 
-def compute(code: str, year: int, dims: Sequence[str] = (), filters=None) -> list[dict]:
+def compute(
+    code: str, year: int, dims: Sequence[str] = (), filters=None, followup: int = 6
+) -> list[dict]:
     """Rows of one indicator for `year` cut by `dims`."""
-    return compute_series(code, [year], dims, filters)
+    return compute_series(code, [year], dims, filters, followup)
 
 
 def compute_many(
-    codes: Iterable[str] | None, year: int, dims: Sequence[str] = ()
+    codes: Iterable[str] | None, year: int, dims: Sequence[str] = (), followup: int = 6
 ) -> tuple[list[dict], list[tuple[str, list[str]]]]:
     """Rows of several indicators in registry order, and the ones left out
     (code, the dimensions it cannot be cut by)."""
@@ -348,5 +361,15 @@ def compute_many(
         if refused:
             left_out.append((ind.code, refused))
             continue
-        rows.extend(compute(ind.code, year, dims))
+        rows.extend(compute(ind.code, year, dims, followup=followup))
     return rows, left_out
+
+
+def output_fields(row: dict, dims: Sequence[str]) -> list[str]:
+    """The fields of a row in the output contract: `followup_months` for the
+    insertion and access indicators only."""
+    followup = ["followup_months"] if d.get(row["indicator"]).followup else []
+    return ["indicator", "year", *followup, *dims, *VALUE_FIELDS]
+
+
+VALUE_FIELDS = ("value", "numerator", "denominator", "ci_low", "ci_high")

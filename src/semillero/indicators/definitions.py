@@ -35,7 +35,7 @@ DIMENSIONS = (
 # Age in whole years at the course run's start date; `<15` is its own group.
 AGE_GROUPS = ("<15", "15-17", "18-24", "25-29", "30-44", "45-64", "65+")
 
-UNITS = ("count", "ratio", "per_1000", "index", "usd")
+UNITS = ("count", "ratio", "per_1000", "index", "usd", "months")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,9 @@ class Indicator:
     dimensions: tuple[str, ...]
     # "people": department is the trainee's residence; "offer": the course run's.
     basis: str = "people"
+    # Insertion and access indicators belong to a tracer cohort (Y, m): their rows
+    # carry `followup_months`.
+    followup: bool = False
 
     def __post_init__(self):
         if self.unit not in UNITS:
@@ -245,6 +248,173 @@ INDICATORS: tuple[Indicator, ...] = (
         basis="offer",
     ),
 )
+
+
+def _insertion(code, label_es, label_en, unit, es, en, dimensions=DIMENSIONS):
+    return Indicator(
+        code=code,
+        label_es=label_es,
+        label_en=label_en,
+        unit=unit,
+        description_es=es,
+        description_en=en,
+        dimensions=dimensions,
+        followup=True,
+    )
+
+
+# Labour-market insertion: the tracer cohort (Y, m) = the tracer rows of the
+# wave of m months (6 unless asked) of the course runs ending in Y.
+# Respondents = responded and an employment status given; working = employed or
+# self-employed.
+INSERTION: tuple[Indicator, ...] = (
+    _insertion(
+        "tracer_response_rate",
+        "Tasa de respuesta del seguimiento",
+        "Tracer response rate",
+        "ratio",
+        "Personas de la muestra que respondieron / todas las personas de la "
+        "muestra del seguimiento.",
+        "Sampled graduates who answered / all sampled graduates of the cohort.",
+    ),
+    _insertion(
+        "employment_rate",
+        "Tasa de empleo",
+        "Employment rate",
+        "ratio",
+        "Personas que trabajan (empleadas o por cuenta propia) / personas que "
+        "respondieron, con su intervalo de confianza del 95 % (Wilson).",
+        "Respondents working (employed or self-employed) / respondents, with its "
+        "95% Wilson interval.",
+    ),
+    _insertion(
+        "unemployment_rate",
+        "Tasa de desempleo",
+        "Unemployment rate",
+        "ratio",
+        "Personas desempleadas / personas que trabajan o buscan trabajo.",
+        "Unemployed / (working + unemployed), among respondents.",
+    ),
+    _insertion(
+        "formal_share",
+        "Proporción de empleo formal",
+        "Share of formal jobs",
+        "ratio",
+        "De quienes trabajan y dijeron si su empleo es formal, la proporción con "
+        "empleo formal.",
+        "Working respondents with a formal job / working respondents who said.",
+    ),
+    _insertion(
+        "job_relevance_share",
+        "Proporción de empleo relacionado con la formación",
+        "Share of jobs related to the training",
+        "ratio",
+        "De quienes trabajan y valoraron la relación de su empleo con el curso, "
+        "la proporción que la valoró con 4 o 5 (de 5).",
+        "Working respondents rating the job's relation to the training 4 or 5 / "
+        "working respondents who rated it.",
+    ),
+    _insertion(
+        "employment_rate_weighted",
+        "Tasa de empleo ajustada",
+        "Adjusted employment rate",
+        "ratio",
+        "La tasa de empleo corregida por quién respondió: cada programa y sexo "
+        "pesa según sus egresados, no según sus respuestas. Intervalo de Wilson "
+        "con el tamaño efectivo de Kish.",
+        "The employment rate adjusted for who answered: each programme × sex cell "
+        "weighs by its completers, not by its answers. Wilson interval on the "
+        "Kish effective size.",
+    ),
+    _insertion(
+        "weight_coverage",
+        "Cobertura de la ponderación",
+        "Weight coverage",
+        "ratio",
+        "Egresados de los programas y sexos con al menos una respuesta / todos "
+        "los egresados del año: la parte de la población que la tasa ajustada "
+        "representa.",
+        "Completers in programme × sex cells with at least one respondent / all "
+        "completers of the year.",
+    ),
+    _insertion(
+        "formal_employment_admin",
+        "Empleo formal según la seguridad social",
+        "Formal employment from social-security records",
+        "ratio",
+        "Egresados del año con fecha de finalización que cotizan a la seguridad "
+        "social en el mes de finalización + m / esos egresados.",
+        "Completers of the year with a completion date who have a social-security "
+        "record in the month completion + m / those completers.",
+    ),
+    _insertion(
+        "median_months_to_first_job",
+        "Mediana de meses hasta el primer empleo",
+        "Median months to first job",
+        "months",
+        "Estimación de Kaplan–Meier entre quienes respondieron: quien aún no "
+        "trabaja cuenta hasta el mes del seguimiento; vacío si la mitad no llega "
+        "a emplearse.",
+        "Kaplan–Meier median among respondents; those not yet working are "
+        "censored at the follow-up month; null when S never reaches one half.",
+    ),
+    _insertion(
+        "high_insertion_programmes",
+        "Programas de alta inserción",
+        "High-insertion programmes",
+        "count",
+        "Programas con al menos el mínimo de respuestas en la cohorte cuya tasa de "
+        "empleo, en el extremo bajo de su intervalo, alcanza la de toda la "
+        "cohorte.",
+        "Programmes with at least the minimum of respondents whose employment "
+        "rate's lower bound reaches the whole cohort's rate.",
+        (TRAINING_AREA, MODALITY),
+    ),
+    _insertion(
+        "women_share_high_insertion",
+        "Proporción de mujeres en programas de alta inserción",
+        "Share of women in high-insertion programmes",
+        "ratio",
+        "Matrículas de mujeres del año en programas de alta inserción / "
+        "matrículas con sexo conocido en ellos.",
+        "Enrolments of the year by women in high-insertion programmes / those "
+        "with known sex in them.",
+        _without(SEX, PROGRAMME),
+    ),
+    _insertion(
+        "women_access_gap",
+        "Brecha de acceso de las mujeres",
+        "Women's access gap",
+        "ratio",
+        "Proporción de mujeres en programas de alta inserción − proporción de "
+        "mujeres en todas las matrículas del año (negativa: llegan menos).",
+        "Share of women in high-insertion programmes − share of women overall.",
+        _without(SEX, PROGRAMME),
+    ),
+    _insertion(
+        "vulnerable_share_high_insertion",
+        "Proporción de personas vulnerables en programas de alta inserción",
+        "Share of vulnerable trainees in high-insertion programmes",
+        "ratio",
+        "Matrículas del año de personas vulnerables en programas de alta "
+        "inserción / matrículas en ellos.",
+        "Enrolments of the year by vulnerable trainees in high-insertion "
+        "programmes / enrolments in them.",
+        _without(VULNERABLE, PROGRAMME),
+    ),
+    _insertion(
+        "vulnerable_access_gap",
+        "Brecha de acceso de las personas vulnerables",
+        "Vulnerable trainees' access gap",
+        "ratio",
+        "Proporción de personas vulnerables en programas de alta inserción − su "
+        "proporción en todas las matrículas del año.",
+        "Share of vulnerable trainees in high-insertion programmes − their share "
+        "overall.",
+        _without(VULNERABLE, PROGRAMME),
+    ),
+)
+INDICATORS = INDICATORS + INSERTION
 
 BY_CODE: dict[str, Indicator] = {i.code: i for i in INDICATORS}
 

@@ -32,7 +32,12 @@ class OpenTable:
     dims: tuple[str, ...]
 
     def indicators(self) -> list[d.Indicator]:
-        return [i for i in d.INDICATORS if not refused_dimensions(i, self.dims)]
+        # Insertion indicators join open data with the tracer pages (issue 5).
+        return [
+            i
+            for i in d.INDICATORS
+            if not i.followup and not refused_dimensions(i, self.dims)
+        ]
 
 
 TABLES = (

@@ -59,6 +59,7 @@ def indicator_table(
     codes: Iterable[str] | None = None,
     dims: Sequence[str] = (),
     filters: Mapping[str, object] | None = None,
+    followup: int = 6,
 ) -> IndicatorTable:
     """Rows of the indicators (registry order) for `years`, cut by `dims` and
     restricted by `filters`; an indicator that cannot be cut or filtered that
@@ -75,5 +76,5 @@ def indicator_table(
         if refused:
             table.left_out.append((ind.code, refused))
             continue
-        table.rows.extend(compute_series(ind.code, years, dims, filters))
+        table.rows.extend(compute_series(ind.code, years, dims, filters, followup))
     return table

@@ -14,9 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from semillero.indicators import cube, dashboard
 from semillero.indicators import definitions as d
-from semillero.indicators.compute import compute_many
-
-VALUE_FIELDS = ("value", "numerator", "denominator", "ci_low", "ci_high")
+from semillero.indicators.compute import VALUE_FIELDS, compute_many, output_fields
 
 
 def _csv_value(v):
@@ -58,7 +56,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=("json", "csv"), default="json")
 
-    def handle(self, *args, action, year, by, indicator, format, **options):
+    def handle(self, *args, action, year, followup, by, indicator, format, **options):
         if action == "rebuild":
             self._rebuild()
             return
@@ -78,18 +76,21 @@ class Command(BaseCommand):
                 f"(known: {', '.join(d.BY_CODE)})"
             )
         cube.ensure_fresh(thorough=True, triggered_by="semillero indicators")
-        rows, left_out = compute_many(indicator or None, year, dims)
+        rows, left_out = compute_many(indicator or None, year, dims, followup)
         for code, refused in left_out:
             self.stderr.write(f"{code} cannot be cut by {', '.join(refused)}: left out")
-        fields = ["indicator", "year", *dims, *VALUE_FIELDS]
-        rows = [{f: row.get(f) for f in fields} for row in rows]
+        rows = [{f: row.get(f) for f in output_fields(row, dims)} for row in rows]
         if format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
-        else:
-            writer = csv.writer(self.stdout, lineterminator="\n")
-            writer.writerow(fields)
-            for row in rows:
-                writer.writerow([_csv_value(row[f]) for f in fields])
+            return
+        # One header for all rows: followup_months when any row has it.
+        followup_field = any("followup_months" in row for row in rows)
+        fields = ["indicator", "year", *(["followup_months"] if followup_field else [])]
+        fields += [*dims, *VALUE_FIELDS]
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(fields)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(f)) for f in fields])
 
     def _rebuild(self):
         build = cube.rebuild(triggered_by="semillero indicators rebuild")
