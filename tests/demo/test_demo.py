@@ -33,6 +33,7 @@ from semillero.registry.models import (
     OrganizationType,
     TrainingArea,
 )
+from semillero.tracer.models import SocialSecurityRecord, TracerResponse
 from semillero.training.models import (
     CompanyServiceRequest,
     CourseRun,
@@ -288,6 +289,8 @@ def wipe():
     Accreditation.objects.all().delete()
     CompanyServiceRequest.objects.all().delete()
     LevyContribution.objects.all().delete()
+    TracerResponse.objects.all().delete()
+    SocialSecurityRecord.objects.all().delete()
     Enrolment.objects.all().delete()
     Trainee.objects.all().delete()
     CourseRun.objects.all().delete()

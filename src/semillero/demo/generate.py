@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import accounts, indicators, population, quality, registry, training
+from . import accounts, indicators, population, quality, registry, tracer, training
 from .context import SCALES, DemoContext
 from .events import demo_data_generated_event, demo_generated
 
@@ -15,7 +15,7 @@ from .events import demo_data_generated_event, demo_generated
 # holds data the demo must not mix with), generate(ctx) -> counts and
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
 # dataset (tracer studies…) are appended here.
-MODULES = [registry, population, accounts, training, quality, indicators]
+MODULES = [registry, population, accounts, training, quality, tracer, indicators]
 
 
 class DemoError(Exception):
@@ -120,7 +120,7 @@ def _check(module) -> None:
                 "training centres and training areas). Start from an empty database."
             )
         ) from exc
-    except quality.MissingTraining as exc:
+    except (quality.MissingTraining, tracer.MissingTraining) as exc:
         raise DemoError(
             _(
                 "The quality part of the demo needs the demo's training data (its "
@@ -132,6 +132,7 @@ def _check(module) -> None:
         population.ExistingPopulation,
         training.ExistingTrainingData,
         quality.ExistingQualityData,
+        tracer.ExistingTracerData,
     ) as exc:
         raise DemoError(
             _(
