@@ -315,3 +315,47 @@ def test_women_and_vulnerable_access(access):
     vulnerable = one("vulnerable_share_high_insertion")
     assert (vulnerable["numerator"], vulnerable["denominator"]) == (6, 30)
     assert one("vulnerable_access_gap")["value"] == pytest.approx(6 / 30 - 21 / 89)
+
+
+# -- the insertion page -------------------------------------------------------------------
+
+
+def test_insertion_page_ranks_programmes_and_marks_the_best(
+    client, access, analyst_user, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    client.force_login(analyst_user)
+    response = client.get("/indicators/insertion/")
+    assert response.status_code == 200
+    ranking = response.context["ranking"]
+    assert [
+        (r["programme"], r["respondents"], r["high_insertion"]) for r in ranking
+    ] == [
+        ("P-A", 30, True),  # 100 %
+        ("P-C", 29, False),  # 100 %, one answer short
+        ("P-B", 30, False),  # 33.3 %
+    ]
+    assert [r["small"] for r in ranking] == [False, True, False]
+    html = response.content.decode()
+    assert 'data-vega-spec="ranking-spec"' in html
+    headline = {r["indicator"]: r for r in response.context["headline"]}
+    assert headline["employment_rate"]["value"] == 69 / 89
+    csv = client.get("/indicators/insertion/", {"download": "csv", "table": "ranking"})
+    assert csv.content.decode("utf-8-sig").splitlines()[1].startswith("P-A,")
+    assert (
+        client.get(
+            "/indicators/insertion/", {"download": "csv", "table": "nope"}
+        ).status_code
+        == 404
+    )
+
+
+def test_insertion_page_without_tracer_data_and_for_others(
+    client, world, analyst_user, officer_user
+):
+    client.force_login(analyst_user)
+    response = client.get("/indicators/insertion/")
+    assert response.status_code == 200
+    assert response.context["cohorts"] == []
+    client.force_login(officer_user)
+    assert client.get("/indicators/insertion/").status_code == 403

@@ -273,6 +273,63 @@ def tile_map(
     return _spec(chart)
 
 
+def interval_chart(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    category: str,
+    value: str,
+    low: str,
+    high: str,
+    category_title: str,
+    value_title: str,
+    highlight: str | None = None,
+    reference: float | None = None,
+    description: str,
+) -> dict:
+    """Dot and whisker per row (a proportion and its interval), in the rows'
+    order; a filled dot where `highlight` is true; a dashed rule at `reference`
+    (e.g. the whole cohort's rate). Rows without a value are left out."""
+    fields = [category, value, low, high] + ([highlight] if highlight else [])
+    data = [r for r in _records(rows, fields) if r[value] is not None]
+    order = [r[category] for r in data]
+    y = alt.Y(f"{category}:N", title=category_title, sort=order)
+    x_scale = alt.Scale(domain=[0, 1])
+    base = alt.Chart(alt.Data(values=data))
+    whiskers = base.mark_rule(color=COLOR).encode(
+        y=y,
+        x=alt.X(
+            f"{low}:Q", title=value_title, axis=alt.Axis(format="%"), scale=x_scale
+        ),
+        x2=f"{high}:Q",
+    )
+    tooltip = [
+        alt.Tooltip(f"{category}:N", title=category_title),
+        alt.Tooltip(f"{value}:Q", title=value_title, format=PERCENT_FORMAT),
+        alt.Tooltip(f"{low}:Q", title="95 % −", format=PERCENT_FORMAT),
+        alt.Tooltip(f"{high}:Q", title="95 % +", format=PERCENT_FORMAT),
+    ]
+    dot = {"filled": True, "size": 60, "color": COLOR}
+    encode: dict[str, Any] = {"y": y, "x": f"{value}:Q", "tooltip": tooltip}
+    if highlight:
+        dot["filled"] = True
+        encode["opacity"] = alt.condition(
+            f"datum[{_js(highlight)}]", alt.value(1.0), alt.value(0.35)
+        )
+    layers = [whiskers, base.mark_point(**dot).encode(**encode)]
+    if reference is not None:
+        layers.append(
+            alt.Chart(alt.Data(values=[{"reference": reference}]))
+            .mark_rule(strokeDash=[4, 4], color="#6b6b6b")
+            .encode(x="reference:Q")
+        )
+    chart = alt.layer(*layers).properties(
+        width="container",
+        height=BAR_STEP * max(1, len(order)),
+        description=description,
+    )
+    return _spec(chart)
+
+
 def _spec(chart: alt.TopLevelMixin) -> dict:
     chart = (
         chart.configure(locale={"number": NUMBER_LOCALE})

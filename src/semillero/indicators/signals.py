@@ -7,10 +7,18 @@ from . import cube, dashboard
 logger = logging.getLogger(__name__)
 
 # The import kinds whose rows feed the indicators: the cube's sources, and the
-# population (read as it is, but a new build is what retires the cached pages).
+# population and tracer data (read as they are, but a new build is what retires
+# the cached pages).
 # Organizations and training areas only name things by code; a change of code
 # needs `semillero indicators rebuild`.
-KINDS_IN_CUBE = {"programmes", "course_runs", "enrolments", "population"}
+KINDS_IN_CUBE = {
+    "programmes",
+    "course_runs",
+    "enrolments",
+    "population",
+    "tracer_responses",
+    "social_security",
+}
 
 
 def refresh_cube_after_import(sender, *, batch, **kwargs):

@@ -8,4 +8,5 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.national_dashboard, name="dashboard"),
     path("centre/<str:code>/", views.centre_dashboard, name="centre_dashboard"),
+    path("insertion/", views.insertion, name="insertion"),
 ]

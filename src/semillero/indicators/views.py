@@ -30,6 +30,7 @@ from semillero.registry.models import Organization
 from . import cube, opendata
 from . import dashboard as dash
 from . import definitions as d
+from . import insertion_page as ins
 from .forms import DashboardFilterForm
 from .selectors import scoped_filters
 
@@ -250,3 +251,49 @@ def indicator_guide(request):
         "indicators/guide.html",
         {"indicators": indicators, "k": threshold()},
     )
+
+
+# Labour-market insertion ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def insertion(request):
+    """Which programmes lead to jobs (employment rate with its interval, by
+    programme) and who gets into those that do (women and vulnerable trainees)."""
+    if not can_read_national_indicators(request.user):
+        raise PermissionDenied(_("You are not allowed to see indicators."))
+    build = cube.ensure_fresh(triggered_by="insertion")
+    cohorts = ins.cohorts()
+    context = {"cohorts": cohorts, "build": build}
+    if cohorts:
+        year = _choice(request, "year", sorted({y for y, _m in cohorts}), default=-1)
+        followups = sorted({m for y, m in cohorts if y == year})
+        followup = _choice(request, "followup", followups, default=0)
+        page = ins.insertion_page(year, followup, build)
+        context.update(page, year=year, followup=followup, followups=followups)
+        download = request.GET.get("download")
+        if download in FORMATS:
+            table = request.GET.get("table", "")
+            if table not in ("ranking", "access"):
+                raise Http404(_("This table does not exist."))
+            title, columns = ins.download_columns(table)
+            return export_response(
+                actor=request.user,
+                rows=page[table],
+                columns=columns,
+                file_format=download,
+                what=f"insertion:{table}",
+                title=f"{title} {year} +{followup}",
+                filters={"year": year, "followup": followup},
+            )
+    return render(request, "indicators/insertion.html", context)
+
+
+def _choice(request, name: str, options: list[int], *, default: int) -> int:
+    """An integer GET parameter among `options`, else options[default]."""
+    try:
+        value = int(request.GET.get(name, ""))
+    except ValueError:
+        return options[default]
+    return value if value in options else options[default]

@@ -19,6 +19,13 @@ def indicator_value(value, unit: str) -> str:
         return money(value)
     if unit == "count":
         return number_format(value, force_grouping=True)
+    if unit == "points":  # a difference of two shares, in percentage points
+        points = number_format(round(value * 100, 1), decimal_pos=1)
+        sign = "+" if value > 0 else ""
+        unit = _("pp")
+        return f"{sign}{points}{NBSP}{unit}"
+    if unit == "months":
+        return number_format(value, decimal_pos=0)
     if unit == "per_1000":
         return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
     return number_format(round(value, 3), decimal_pos=3)  # an index
