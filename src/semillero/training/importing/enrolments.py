@@ -288,7 +288,7 @@ class EnrolmentImporter(Importer):
             if column.name == "person_id":
                 values, failed = self._person_keys(text)
             else:
-                values, failed = _parse_distinct(
+                values, failed = parse_distinct(
                     self._parsers[column.name],
                     text,
                     _DTYPES.get(column.name, pl.String),
@@ -370,45 +370,7 @@ class EnrolmentImporter(Importer):
         )
 
     def _person_keys(self, text: pl.Series) -> tuple[pl.Series, pl.Series]:
-        """person_key per row, and where the ID failed its check. The check is
-        vectorised for the DUI; the keyed hash is computed only for valid IDs."""
-        if self.country != "SV":
-            return _parse_distinct(self.parse_person_id, text, pl.String)
-        digits = pl.col("text").str.replace_all(f"[{_regex_class(PY_WHITESPACE)}-]", "")
-        shape_ok = digits.str.contains(r"^[0-9]{2,9}$")
-        checked = (
-            pl.DataFrame({"text": text})
-            .select(
-                shape_ok=shape_ok,
-                padded=pl.when(shape_ok).then(digits.str.zfill(9)),
-            )
-            .with_columns(
-                weighted=pl.sum_horizontal(
-                    pl.col("padded").str.slice(i, 1).cast(pl.Int32) * weight
-                    for i, weight in enumerate(DUI_WEIGHTS)
-                ),
-                check=pl.col("padded").str.slice(8, 1).cast(pl.Int32),
-            )
-            .select(
-                "padded",
-                valid=(
-                    pl.col("shape_ok")
-                    & pl.col("weighted").ne(0)
-                    & pl.col("check").eq((10 - pl.col("weighted") % 10) % 10)
-                ).fill_null(False),
-            )
-        )
-        valid, padded = checked["valid"], checked["padded"]
-        secret = settings.PERSON_KEY_SECRET.encode()
-        canonical = padded.filter(valid).to_list()
-        keys = pl.Series(
-            [hmac.digest(secret, c.encode(), "sha256").hex() for c in canonical],
-            dtype=pl.String,
-        )
-        values = pl.Series([None] * len(text), dtype=pl.String).scatter(
-            valid.arg_true(), keys
-        )
-        return values, ~valid & text.ne("")
+        return person_keys(text, country=self.country, parser=self.parse_person_id)
 
     def _records(self, cols: pl.DataFrame) -> pl.DataFrame:
         """The parsed columns under their model field names; empty text cells
@@ -457,7 +419,7 @@ _DTYPES = {
 }
 
 
-def _parse_distinct(
+def parse_distinct(
     parser, text: pl.Series, dtype: pl.DataType
 ) -> tuple[pl.Series, pl.Series]:
     """Run `parser` once per distinct non-empty value: (parsed values, failed)."""
@@ -476,6 +438,53 @@ def _parse_distinct(
     values = text.replace_strict(olds, news, default=None, return_dtype=dtype)
     failed = text.is_in(failures) if failures else text.ne(text)
     return values, failed
+
+
+def person_keys(
+    text: pl.Series, *, country: str, parser
+) -> tuple[pl.Series, pl.Series]:
+    """person_key per row of `text` (stripped cells, "" when empty), and where
+    the ID failed its check. The check is vectorised for the DUI; the keyed
+    hash is computed only for valid IDs. `parser` is the row path's
+    `parsers.national_id` parser, used for countries without a vectorised check.
+    Other kinds that carry a national ID (tracer) use it too."""
+    if country != "SV":
+        return parse_distinct(parser, text, pl.String)
+    digits = pl.col("text").str.replace_all(f"[{_regex_class(PY_WHITESPACE)}-]", "")
+    shape_ok = digits.str.contains(r"^[0-9]{2,9}$")
+    checked = (
+        pl.DataFrame({"text": text})
+        .select(
+            shape_ok=shape_ok,
+            padded=pl.when(shape_ok).then(digits.str.zfill(9)),
+        )
+        .with_columns(
+            weighted=pl.sum_horizontal(
+                pl.col("padded").str.slice(i, 1).cast(pl.Int32) * weight
+                for i, weight in enumerate(DUI_WEIGHTS)
+            ),
+            check=pl.col("padded").str.slice(8, 1).cast(pl.Int32),
+        )
+        .select(
+            "padded",
+            valid=(
+                pl.col("shape_ok")
+                & pl.col("weighted").ne(0)
+                & pl.col("check").eq((10 - pl.col("weighted") % 10) % 10)
+            ).fill_null(False),
+        )
+    )
+    valid, padded = checked["valid"], checked["padded"]
+    secret = settings.PERSON_KEY_SECRET.encode()
+    canonical = padded.filter(valid).to_list()
+    keys = pl.Series(
+        [hmac.digest(secret, c.encode(), "sha256").hex() for c in canonical],
+        dtype=pl.String,
+    )
+    values = pl.Series([None] * len(text), dtype=pl.String).scatter(
+        valid.arg_true(), keys
+    )
+    return values, ~valid & text.ne("")
 
 
 def _regex_class(chars: str) -> str:
