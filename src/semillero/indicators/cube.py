@@ -117,7 +117,7 @@ class WholeYears(Func):
         ]
 
 
-def _age_group():
+def age_group_at_start():
     """The spec's age group in whole years at the run's start (null without a
     birth date)."""
     age = WholeYears("course_run__start_date", "trainee__birth_date")
@@ -129,7 +129,7 @@ def _age_group():
     return Case(*whens, default=Value("<15"))
 
 
-def _vulnerable():
+def vulnerable_flag():
     """Any flag true; unknown counts as false (spec)."""
     any_true = Q()
     for flag in VULNERABILITY_FLAGS:
@@ -181,14 +181,14 @@ def _enrolment_cells_select(enrolments):
         "_c_end_year": YearOf("course_run__end_date"),
         "_c_status": F("status"),
         "_c_sex": NullIf("trainee__sex", Value("")),
-        "_c_age_group": _age_group(),
+        "_c_age_group": age_group_at_start(),
         "_c_residence": F("trainee__department__code"),
         "_c_run_department": F("course_run__department__code"),
         "_c_programme": F("course_run__programme__code"),
         "_c_training_area": F("course_run__programme__training_area__code"),
         "_c_modality": F("course_run__programme__modality"),
         "_c_provider": F("course_run__provider__code"),
-        "_c_vulnerable": _vulnerable(),
+        "_c_vulnerable": vulnerable_flag(),
         "_c_enrolments": Value(1),
     }
     return enrolments.order_by().annotate(**columns).values(*columns)

@@ -47,8 +47,8 @@ def _dimension_expressions() -> dict:
     `course_run` (tracer responses, enrolments)."""
     exprs = {dim: F(path) for dim, path in _PATHS.items()}
     exprs[d.SEX] = NullIf("trainee__sex", Value(""))
-    exprs[d.AGE_GROUP] = cube._age_group()
-    exprs[d.VULNERABLE] = cube._vulnerable()
+    exprs[d.AGE_GROUP] = cube.age_group_at_start()
+    exprs[d.VULNERABLE] = cube.vulnerable_flag()
     return {f"_d_{dim}": expr for dim, expr in exprs.items()}
 
 
