@@ -49,6 +49,7 @@ from semillero.registry.importers import ISIC_SECTIONS
 from semillero.training.importing import store as bulk
 from semillero.training.importing.enrolments import (
     PY_WHITESPACE,
+    blank_rows,
     parse_distinct,
     person_keys,
 )
@@ -466,22 +467,7 @@ class SocialSecurityImporter(Importer):
         texts = {
             name: _stripped(frame.to_series(pos)) for name, pos in positions.items()
         }
-        blank = pl.Series(
-            "blank",
-            frame.select(
-                pl.all_horizontal(
-                    pl.col(c)
-                    .cast(pl.String)
-                    .str.strip_chars(PY_WHITESPACE)
-                    .fill_null("")
-                    .eq("")
-                    for c in frame.columns
-                )
-            ).to_series()
-            if frame.width
-            else [True] * height,
-            dtype=pl.Boolean,
-        )
+        blank = blank_rows(frame)
         parsed: dict[str, pl.Series] = {}
         failed: dict[str, pl.Series] = {}
         bad = pl.Series("bad", [False] * height, dtype=pl.Boolean)

@@ -262,22 +262,7 @@ class EnrolmentImporter(Importer):
             },
             height=frame.height,
         )
-        blank = pl.Series(
-            "blank",
-            frame.select(
-                pl.all_horizontal(
-                    pl.col(c)
-                    .cast(pl.String)
-                    .str.strip_chars(PY_WHITESPACE)
-                    .fill_null("")
-                    .eq("")
-                    for c in frame.columns
-                )
-            ).to_series()
-            if frame.width
-            else [True] * frame.height,
-            dtype=pl.Boolean,
-        )
+        blank = blank_rows(frame)
         parsed: dict[str, pl.Series] = {}
         bad = pl.Series("bad", [False] * frame.height, dtype=pl.Boolean)
         for column in self.columns:
@@ -417,6 +402,27 @@ _DTYPES = {
     "low_income": pl.Boolean,
     "employed_at_entry": pl.Boolean,
 }
+
+
+def blank_rows(frame: pl.DataFrame) -> pl.Series:
+    """True for the rows whose every cell is empty or blank (skipped, as the row
+    by row path skips them)."""
+    if not frame.width:
+        return pl.Series("blank", [True] * frame.height, dtype=pl.Boolean)
+    return pl.Series(
+        "blank",
+        frame.select(
+            pl.all_horizontal(
+                pl.col(c)
+                .cast(pl.String)
+                .str.strip_chars(PY_WHITESPACE)
+                .fill_null("")
+                .eq("")
+                for c in frame.columns
+            )
+        ).to_series(),
+        dtype=pl.Boolean,
+    )
 
 
 def parse_distinct(
