@@ -359,3 +359,34 @@ def test_insertion_page_without_tracer_data_and_for_others(
     assert response.context["cohorts"] == []
     client.force_login(officer_user)
     assert client.get("/indicators/insertion/").status_code == 403
+
+
+def test_open_data_insertion_table_is_suppressed(client, cohort, settings):
+    """By department and sex at 6 months, with intervals; every cell of the small
+    cohort rests on fewer than 5 people."""
+    import csv
+
+    def table():
+        response = client.get("/open-data/insertion-department-sex/2024.csv")
+        assert response.status_code == 200
+        text = response.content.decode("utf-8-sig")
+        return list(csv.DictReader(text.splitlines()))
+
+    rows = table()
+    assert rows and all(r["suppressed"] == "true" for r in rows)
+    assert {r["followup_months"] for r in rows} == {"6"}
+    settings.SUPPRESSION_K = 1
+    from django.core.cache import cache
+
+    cache.clear()
+    rows = {(r["indicator"], r["department"], r["sex"]): r for r in table()}
+    # SV-SS women respondents: T1 (R1) employed, T9 inactive → 1 of 2
+    women = rows[("employment_rate", "SV-SS", "F")]
+    assert (women["value"], women["numerator"], women["denominator"]) == (
+        "0.5",
+        "1",
+        "2",
+    )
+    low, high = spec_wilson(0.5, 2)
+    assert float(women["ci_low"]) == pytest.approx(low, abs=1e-6)
+    assert women["suppressed"] == "false"

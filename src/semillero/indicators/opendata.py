@@ -30,14 +30,19 @@ class OpenTable:
     id: str
     title: object  # lazy translation
     dims: tuple[str, ...]
+    # Insertion tables hold the tracer cohorts (Y, FOLLOWUP) and their intervals.
+    insertion: bool = False
 
     def indicators(self) -> list[d.Indicator]:
-        # Insertion indicators join open data with the tracer pages (issue 5).
         return [
             i
             for i in d.INDICATORS
-            if not i.followup and not refused_dimensions(i, self.dims)
+            if i.followup == self.insertion and not refused_dimensions(i, self.dims)
         ]
+
+
+# The wave the insertion table publishes (months after completing the course).
+FOLLOWUP = 6
 
 
 TABLES = (
@@ -50,6 +55,14 @@ TABLES = (
         "department",
         gettext_lazy("Indicators by department"),
         (d.DEPARTMENT,),
+    ),
+    OpenTable(
+        "insertion-department-sex",
+        gettext_lazy(
+            "Labour-market insertion six months after the course, by department and sex"
+        ),
+        (d.DEPARTMENT, d.SEX),
+        insertion=True,
     ),
 )
 BY_ID = {t.id: t for t in TABLES}
@@ -65,7 +78,7 @@ def rows(table: OpenTable, year: int, build: CubeBuild | None) -> list[dict]:
         return cached
     out = []
     for ind in table.indicators():
-        for row in compute_series(ind.code, [year], table.dims):
+        for row in compute_series(ind.code, [year], table.dims, followup=FOLLOWUP):
             out.append(suppressed(row, disclosure_counts(row)))
     labels = {dim: dimension_labels(dim, {r[dim] for r in out}) for dim in table.dims}
     for row in out:
@@ -90,13 +103,17 @@ def columns(table: OpenTable) -> list[tuple[str, object]]:
     for dim in table.dims:
         cols.append((dim, get(dim)))
         cols.append((f"{dim}_name", get(f"{dim}_name")))
+    if table.insertion:
+        cols.insert(2, ("followup_months", get("followup_months")))
     cols += [
         ("indicator_name", get("indicator_name")),
         ("value", get("value")),
         ("numerator", get("numerator")),
         ("denominator", get("denominator")),
-        ("suppressed", lambda row: "true" if row["suppressed"] else "false"),
     ]
+    if table.insertion:
+        cols += [("ci_low", get("ci_low")), ("ci_high", get("ci_high"))]
+    cols.append(("suppressed", lambda row: "true" if row["suppressed"] else "false"))
     return cols
 
 
@@ -142,6 +159,7 @@ def metadata(table: OpenTable, year: int, build, *, urls: dict) -> dict:
             for ind in table.indicators()
         ],
         "dimensions": list(table.dims),
+        "followup_months": FOLLOWUP if table.insertion else None,
         "suppression": {
             "k": k,
             "rule": _(
