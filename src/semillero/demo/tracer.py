@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from semillero.core.periods import month_after
 from semillero.tracer.models import SocialSecurityRecord, TracerResponse
 from semillero.training.models import CourseRun, Enrolment, EnrolmentStatus
 
@@ -193,7 +194,7 @@ def _tracer_rows(rng, people, paths, as_of: datetime.date, stamp) -> int:
     )}  # fmt: skip
     for i in sample.tolist():
         for wave in WAVES:
-            survey = _add_months(people["completed"][i], wave)
+            survey = month_after(people["completed"][i], wave)
             if survey > as_of:
                 continue
             p = RESPONSE - (0.1 if people["vulnerable"][i] else 0.0)
@@ -248,7 +249,7 @@ def _social_security(rng, people, paths) -> int:
             if not paths[f"formal{wave}"][i]:
                 continue
             for k in months:
-                period = _add_months(people["completed"][i], k)
+                period = month_after(people["completed"][i], k)
                 key = (people["person_key"][i], period)
                 if key in seen:
                     continue
@@ -261,8 +262,3 @@ def _social_security(rng, people, paths) -> int:
         ["person_key", "period", "employer_tax_id", "isic_section", "wage_usd"],
         rows,
     )
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)

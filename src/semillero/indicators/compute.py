@@ -22,11 +22,12 @@ from django.db.models import Count, Q, Sum
 from semillero.registry.selectors import population_table
 from semillero.training.models import EnrolmentStatus
 
+from . import cube
 from . import definitions as d
 from .definitions import Indicator
 from .models import EnrolmentCell, RunCell
 
-COMPLETED = (EnrolmentStatus.COMPLETED, EnrolmentStatus.CERTIFIED)
+COMPLETED = cube.COMPLETED
 # Where a row's numerator and denominator are not the counts of people it rests
 # on (an index), the row carries those counts here, for disclosure control.
 COUNTS = "counts"

@@ -66,13 +66,13 @@ CACHE_SECONDS = 24 * 3600
 def available_years(build: CubeBuild | None) -> list[int]:
     """Years with enrolments in the cube, newest first (at least this year);
     cached per build, as reading them scans an index of every cell."""
-    key = f"indicators:years:{build.pk if build else 0}"
-    years = cache.get(key)
-    if years is None:
+
+    def read() -> list[int]:
         found = EnrolmentCell.objects.order_by().values_list("start_year", flat=True)
-        years = sorted(set(found.distinct()) or {datetime.date.today().year})[::-1]
-        cache.set(key, years, CACHE_SECONDS)
-    return years
+        return sorted(set(found.distinct()) or {datetime.date.today().year})[::-1]
+
+    key = f"indicators:years:{build.pk if build else 0}"
+    return cache.get_or_set(key, read, CACHE_SECONDS)
 
 
 def dimension_labels(dim: str, codes) -> dict:
@@ -137,12 +137,7 @@ class Dashboard:
 
     def calculate(self) -> dict:
         """The page's numbers, from the cache when this build already made them."""
-        key = self.cache_key()
-        result = cache.get(key)
-        if result is None:
-            result = self._calculate()
-            cache.set(key, result, CACHE_SECONDS)
-        return result
+        return cache.get_or_set(self.cache_key(), self._calculate, CACHE_SECONDS)
 
     # -- the parts ----------------------------------------------------------------
 

@@ -44,14 +44,14 @@ class DashboardFilterForm(forms.Form):
 def _providers(build) -> list[tuple[str, str]]:
     """The organizations that gave course runs (not every company), cached per
     cube build: finding them reads every course run."""
-    key = f"indicators:providers:{build.pk if build else 0}"
-    choices = cache.get(key)
-    if choices is None:
+
+    def read() -> list[tuple[str, str]]:
         providers = CourseRun.objects.values("provider_id")
-        choices = list(
+        return list(
             Organization.objects.filter(pk__in=providers)
             .order_by("name")
             .values_list("code", "name")
         )
-        cache.set(key, choices, 24 * 3600)
-    return choices
+
+    key = f"indicators:providers:{build.pk if build else 0}"
+    return cache.get_or_set(key, read, 24 * 3600)

@@ -7,7 +7,6 @@ indicators are worked out here, with scipy's Wilson interval. Completers and
 enrolments come from the cube; social-security months from the tracer app.
 """
 
-import datetime
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,20 +16,21 @@ from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import NullIf
 from scipy.stats import binomtest
 
+from semillero.core.periods import month_after
 from semillero.tracer.models import (
     WORKING,
     EmploymentStatus,
     SocialSecurityRecord,
     TracerResponse,
 )
-from semillero.training.models import Enrolment, EnrolmentStatus
+from semillero.training.models import Enrolment
 
 from . import cube
 from . import definitions as d
 from .models import EnrolmentCell
 
 Z = 1.959964
-COMPLETED = (EnrolmentStatus.COMPLETED, EnrolmentStatus.CERTIFIED)
+COMPLETED = cube.COMPLETED
 
 # Dimension -> the path of its code from a tracer response or an enrolment.
 _PATHS = {
@@ -290,11 +290,6 @@ def _weight_coverage(q):
     return _employment_rate_weighted(q, coverage=True)
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def _formal_employment_admin(q):
     """Completers of Y with a completion date who have a social-security month
     at completion month + m, over those completers."""
@@ -305,7 +300,7 @@ def _formal_employment_admin(q):
     )
     rows = _with_dimensions(qs, q.filters, "trainee__person_key", "completion_date")
     for row in rows:
-        row["target"] = _add_months(row["completion_date"], q.followup)
+        row["target"] = month_after(row["completion_date"], q.followup)
     found = set()
     keys = sorted({r["trainee__person_key"] for r in rows})
     targets = {r["target"] for r in rows}

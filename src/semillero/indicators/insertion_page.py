@@ -48,11 +48,7 @@ def cohorts() -> list[tuple[int, int]]:
 
 def insertion_page(year: int, followup: int, build) -> dict:
     key = f"indicators:insertion:{build.pk}:{year}:{followup}:{get_language()}"
-    page = cache.get(key)
-    if page is None:
-        page = _calculate(year, followup)
-        cache.set(key, page, CACHE_SECONDS)
-    return page
+    return cache.get_or_set(key, lambda: _calculate(year, followup), CACHE_SECONDS)
 
 
 def _calculate(year: int, followup: int) -> dict:

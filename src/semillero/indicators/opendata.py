@@ -73,9 +73,10 @@ def rows(table: OpenTable, year: int, build: CubeBuild | None) -> list[dict]:
     key = (
         f"indicators:open:{build.pk if build else 0}:{table.id}:{year}:{get_language()}"
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    return cache.get_or_set(key, lambda: _rows(table, year), CACHE_SECONDS)
+
+
+def _rows(table: OpenTable, year: int) -> list[dict]:
     out = []
     for ind in table.indicators():
         for row in compute_series(ind.code, [year], table.dims, followup=FOLLOWUP):
@@ -88,7 +89,6 @@ def rows(table: OpenTable, year: int, build: CubeBuild | None) -> list[dict]:
             row[f"{dim}_name"] = (
                 str(labels[dim].get(value, value)) if value is not None else ""
             )
-    cache.set(key, out, CACHE_SECONDS)
     return out
 
 

@@ -139,19 +139,11 @@ def _download(request, context, file_format: str, table: str):
 # Open data: no login ----------------------------------------------------------------
 
 
-def _open_year(request, years) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return years[0]
-    return year if year in years else years[0]
-
-
 @require_GET
 def open_data(request):
     build = cube.ensure_fresh(triggered_by="open data")
     years = dash.available_years(build)
-    year = _open_year(request, years)
+    year = _choice(request, "year", years, default=0)
     table = opendata.BY_ID["department"]
     rows = opendata.rows(table, year, build)
     preview_codes = ("enrolments", "trainees", "completion_rate", "women_share")
