@@ -267,3 +267,29 @@ def test_a_population_import_retires_the_cached_pages(
     )
     assert cube.latest_build() != before
     assert compute("coverage_per_1000", 2024)[0]["denominator"] == 1000
+
+
+def test_a_rebuild_puts_its_indexes_back(world_of_two):
+    """The rebuild drops the cell indexes for the bulk fill; they must return."""
+    from django.db import connection
+
+    from semillero.indicators.models import EnrolmentCell
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, EnrolmentCell._meta.db_table
+        )
+    names = {name for name, c in constraints.items() if c["index"]}
+    assert {i.name for i in EnrolmentCell._meta.indexes} <= names
+
+
+def test_the_rebuild_command_computes_the_default_dashboard(world_of_two):
+    """After a build nobody waits for the default view: its numbers are cached."""
+    from django.core.cache import cache
+
+    from semillero.indicators import dashboard
+
+    call_command("indicators", "rebuild", stdout=io.StringIO())
+    build = cube.latest_build()
+    year = dashboard.available_years(build)[0]
+    assert cache.get(dashboard.Dashboard(year=year, build=build).cache_key())
