@@ -218,3 +218,21 @@ def can_read_indicators_of(user, organization) -> bool:
     return bool(user and user.is_authenticated) and (
         user.role == Role.DATA_OFFICER and _own(user, organization)
     )
+
+
+# -- tracer studies ------------------------------------------------------------------
+# The institute runs them: the administrators define, sample, remind and close, and
+# only they see the sampled graduates' names and contacts (to call them); analysts
+# and viewers follow the fieldwork in aggregates, like the other national figures.
+
+
+def can_manage_tracer_studies(user) -> bool:
+    return is_admin(user)
+
+
+def can_read_tracer_studies(user) -> bool:
+    return can_read_national_indicators(user)
+
+
+def can_see_tracer_contacts(user) -> bool:
+    return is_admin(user)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("training/", include("semillero.training.urls")),
     path("quality/", include("semillero.quality.urls")),
     path("indicators/", include("semillero.indicators.urls")),
+    path("tracer/", include("semillero.tracer.urls")),
+    path("encuesta/", include("semillero.tracer.survey_urls")),
     path("open-data/", include("semillero.indicators.opendata_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

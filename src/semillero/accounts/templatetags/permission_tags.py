@@ -60,3 +60,8 @@ def sees_indicators(user) -> bool:
         and user.organization is not None
         and permissions.can_read_indicators_of(user, user.organization)
     )
+
+
+@register.filter
+def sees_tracer_studies(user) -> bool:
+    return permissions.can_read_tracer_studies(user)

@@ -183,6 +183,15 @@ TASKS = {
     }
 }
 
+# E-mail (tracer-study links and reminders): printed on the console unless
+# SEMILLERO_EMAIL_BACKEND names a real one (then EMAIL_HOST etc. as Django's).
+EMAIL_BACKEND = env.str(
+    "SEMILLERO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env.str("SEMILLERO_FROM_EMAIL", default="semillero@localhost")
+EMAIL_HOST = env.str("SEMILLERO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("SEMILLERO_EMAIL_PORT", default=25)
+
 # Small-cell suppression threshold for every public output.
 SUPPRESSION_K = env.int("SEMILLERO_SUPPRESSION_K", default=5)
 # High-insertion programmes (spec, "Access to the programmes that work"): at least
