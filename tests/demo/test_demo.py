@@ -33,7 +33,7 @@ from semillero.registry.models import (
     OrganizationType,
     TrainingArea,
 )
-from semillero.tracer.models import SocialSecurityRecord, TracerResponse
+from semillero.tracer.models import SocialSecurityRecord, TracerResponse, TracerStudy
 from semillero.training.models import (
     CompanyServiceRequest,
     CourseRun,
@@ -289,6 +289,7 @@ def wipe():
     Accreditation.objects.all().delete()
     CompanyServiceRequest.objects.all().delete()
     LevyContribution.objects.all().delete()
+    TracerStudy.objects.all().delete()  # and its invitations
     TracerResponse.objects.all().delete()
     SocialSecurityRecord.objects.all().delete()
     Enrolment.objects.all().delete()

@@ -10,7 +10,12 @@ import pytest
 from semillero.demo import tracer
 from semillero.demo.generate import build_demo
 from semillero.indicators.compute import compute
-from semillero.tracer.models import SocialSecurityRecord, TracerResponse
+from semillero.tracer.models import (
+    SocialSecurityRecord,
+    SurveyInvitation,
+    TracerResponse,
+    TracerStudy,
+)
 from semillero.training.models import Enrolment
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +33,9 @@ def demo():
 
 def test_cohorts_waves_and_sample(demo):
     counts = demo["tracer"].counts
-    assert counts["tracer_responses"] == TracerResponse.objects.count() > 0
+    rows = TracerResponse.objects.filter(invitation__isnull=True)  # the imported ones
+    assert counts["tracer_responses"] == rows.count() > 0
     assert counts["social_security"] == SocialSecurityRecord.objects.count() > 0
-    rows = TracerResponse.objects.all()
     assert set(rows.values_list("course_run__end_date__year", flat=True)) == {
         2023,
         2024,
@@ -72,3 +77,32 @@ def test_social_security_keeps_only_keyed_hashes(demo):
 def test_it_is_not_mixed_with_real_tracer_data(demo):
     with pytest.raises(tracer.ExistingTracerData):
         tracer.check()
+
+
+def test_a_study_of_the_2025_cohort_in_fieldwork(demo):
+    """Drawn by the planner's code, some weeks of fieldwork: sent, opened, answered."""
+    counts = demo["tracer"].counts
+    study = TracerStudy.objects.get()
+    assert (study.cohort_year, study.followup_months, study.status) == (
+        2025,
+        6,
+        "fieldwork",
+    )
+    invitations = SurveyInvitation.objects.filter(study=study)
+    assert counts["study_sampled"] == invitations.count() > 0
+    answered = invitations.filter(submitted_at__isnull=False)
+    assert counts["study_answered"] == answered.count()
+    assert 0.25 < answered.count() / invitations.count() < 0.55
+    # Everyone who answered had the link sent and opened it first.
+    assert not answered.filter(opened_at__isnull=True).exists()
+    assert not invitations.filter(
+        opened_at__isnull=False, sent_at__isnull=True
+    ).exists()
+    # Their rows are the 2025 cohort's responses at 6 months, answered when submitted.
+    rows = TracerResponse.objects.filter(invitation__study=study)
+    assert set(rows.values_list("course_run__end_date__year", flat=True)) == {2025}
+    assert rows.filter(responded=True).count() == answered.count()
+    assert not rows.filter(responded=True, employment_status="").exists()
+    (rate,) = compute("tracer_response_rate", 2025, followup=6)
+    assert rate["numerator"] == answered.count()
+    assert rate["denominator"] == invitations.count()

@@ -8,12 +8,18 @@ stratum when it is small) at 6 and 12 months; about two thirds answer, fewer of
 the vulnerable. Social-security records show the formal months around both
 follow-ups for every completer, sampled or not.
 
+The 2025 cohort is being followed at 6 months by a tracer study in fieldwork,
+drawn by the same code a planner uses (`tracer.services`): links sent over the
+last weeks, some opened, about four in ten answered so far, so the fieldwork
+pages, the contact list and the questionnaire have something real to show.
+
 Differences worth finding (the issue's brief): dual careers lead to jobs more
 often and sooner; vulnerable trainees find work less often; women find fewer
 formal jobs in the areas where they are few.
 """
 
 import datetime
+from decimal import Decimal
 
 import numpy as np
 from django.db.models import Q
@@ -21,8 +27,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from semillero.accounts.models import Role, User
 from semillero.core.periods import month_after
-from semillero.tracer.models import SocialSecurityRecord, TracerResponse
+from semillero.tracer import services
+from semillero.tracer.models import (
+    SocialSecurityRecord,
+    SurveyInvitation,
+    TracerResponse,
+    TracerStudy,
+)
 from semillero.training.models import CourseRun, Enrolment, EnrolmentStatus
 
 from . import bulk
@@ -33,6 +46,8 @@ NAME = "tracer"
 TITLE = gettext_lazy("Tracer studies and social security")
 
 COHORTS = (2023, 2024)
+FIELDWORK_COHORT = 2025
+FIELDWORK_DAYS = 28
 WAVES = (6, 12)
 SAMPLE_SHARE = 0.2
 WHOLE_STRATUM_BELOW = 25
@@ -72,7 +87,7 @@ def check() -> None:
     """Needs the demo's course runs; never mixed with real tracer data."""
     if not CourseRun.objects.exists():
         raise MissingTraining
-    for model in (TracerResponse, SocialSecurityRecord):
+    for model in (TracerResponse, SocialSecurityRecord, TracerStudy):
         if model.objects.exists():
             raise ExistingTracerData(str(model._meta.verbose_name_plural))
 
@@ -80,10 +95,14 @@ def check() -> None:
 def describe(counts: dict[str, int]) -> str:
     return _(
         "%(responses)s tracer-study rows (cohorts 2023 and 2024, at 6 and 12 "
-        "months) and %(records)s monthly social-security records"
+        "months), %(records)s monthly social-security records, and a tracer "
+        "study of the 2025 cohort in fieldwork (%(sampled)s graduates sampled, "
+        "%(answered)s answered so far)"
     ) % {
         "responses": counts.get("tracer_responses", 0),
         "records": counts.get("social_security", 0),
+        "sampled": counts.get("study_sampled", 0),
+        "answered": counts.get("study_answered", 0),
     }
 
 
@@ -97,7 +116,13 @@ def generate(ctx: DemoContext) -> dict[str, int]:
     stamp = bulk.stamp(timezone.now())
     responses = _tracer_rows(rng, people, paths, ctx.as_of, stamp)
     records = _social_security(rng, people, paths)
-    return {"tracer_responses": responses, "social_security": records}
+    sampled, answered = _fieldwork_study(rng, ctx)
+    return {
+        "tracer_responses": responses,
+        "social_security": records,
+        "study_sampled": sampled,
+        "study_answered": answered,
+    }
 
 
 def _completers() -> dict[str, np.ndarray]:
@@ -231,6 +256,7 @@ def _tracer_rows(rng, people, paths, as_of: datetime.date, stamp) -> int:
                 columns[name].append(value)
     columns["created_at"] = stamp
     columns["updated_at"] = stamp
+    columns["income_band"] = ""  # asked by the study questionnaire, not imported
     if not columns["trainee_id"]:
         return 0
     return bulk.insert_columns(TracerResponse, columns)
@@ -262,3 +288,113 @@ def _social_security(rng, people, paths) -> int:
         ["person_key", "period", "employer_tax_id", "isic_section", "wage_usd"],
         rows,
     )
+
+
+# -- a study in fieldwork -----------------------------------------------------------
+
+
+def _fieldwork_study(rng, ctx: DemoContext) -> tuple[int, int]:
+    """The 2025 cohort at 6 months: defined and drawn as a planner would, then
+    some weeks of fieldwork: links sent, opened, answered (the answers follow the
+    same chances by modality as the older cohorts)."""
+    admin = User.objects.filter(role=Role.NATIONAL_ADMIN).order_by("pk").first()
+    if (
+        admin is None
+        or not Enrolment.objects.filter(
+            course_run__end_date__year=FIELDWORK_COHORT
+        ).exists()
+    ):
+        return 0, 0
+    study = services.create_study(
+        user=admin,
+        name="Egresados de 2025, seis meses después",
+        cohort_year=FIELDWORK_COHORT,
+        followup_months=6,
+        margin_of_error=Decimal("0.10"),
+        seed=ctx.seed or 1,
+    )
+    sampled = services.draw_sample(study, user=admin)
+    invitations = list(
+        SurveyInvitation.objects.filter(study=study)
+        .select_related("response__course_run__programme")
+        .order_by("pk")
+    )
+    n = len(invitations)
+    start = timezone.make_aware(
+        datetime.datetime.combine(ctx.as_of, datetime.time(9))
+    ) - datetime.timedelta(days=FIELDWORK_DAYS)
+    sent = rng.random(n) < 0.85
+    sent_day = rng.integers(0, 7, n)
+    opened = sent & (rng.random(n) < 0.7)
+    answered = opened & (rng.random(n) < 0.65)
+    answer_day = np.minimum(FIELDWORK_DAYS - 1, sent_day + rng.geometric(0.25, n))
+    reminders = np.where(sent & ~answered, rng.integers(0, 3, n), 0)
+    responses = []
+    for i, invitation in enumerate(invitations):
+        if sent[i]:
+            invitation.sent_at = start + datetime.timedelta(days=int(sent_day[i]))
+            invitation.reminders = int(reminders[i])
+            if reminders[i]:
+                invitation.last_reminder_at = start + datetime.timedelta(days=14)
+        if opened[i]:
+            invitation.opened_at = invitation.sent_at + datetime.timedelta(hours=5)
+        if answered[i]:
+            moment = start + datetime.timedelta(
+                days=int(answer_day[i]), hours=int(rng.integers(0, 10))
+            )
+            invitation.submitted_at = moment
+            response = invitation.response
+            _answer(rng, response, response.course_run.programme.modality)
+            response.survey_date = moment.date()
+            responses.append(response)
+    SurveyInvitation.objects.bulk_update(
+        invitations,
+        ["sent_at", "opened_at", "submitted_at", "reminders", "last_reminder_at"],
+        batch_size=2000,
+    )
+    TracerResponse.objects.bulk_update(
+        responses,
+        [
+            "responded",
+            "survey_date",
+            "employment_status",
+            "formal",
+            "isco_code",
+            "income_band",
+            "job_related",
+            "competencies_used",
+            "months_to_first_job",
+            "satisfaction",
+        ],  # fmt: skip
+        batch_size=2000,
+    )
+    return sampled, len(responses)
+
+
+INCOME_BANDS = ("under_200", "200_364", "365_599", "600_999", "1000_plus", "unsaid")
+
+
+def _answer(rng, response, modality: str) -> None:
+    """One graduate's answers, with the chances of the older cohorts."""
+    response.responded = True
+    working = rng.random() < WORKING[modality]
+    if working:
+        response.employment_status = (
+            "self_employed" if rng.random() < 0.22 else "employed"
+        )
+        response.formal = bool(rng.random() < FORMAL[modality])
+        response.isco_code = str(rng.choice(list("3456789")))
+        response.income_band = INCOME_BANDS[
+            int(rng.choice(6, p=(0.08, 0.22, 0.4, 0.18, 0.05, 0.07)))
+        ]
+        related = 4.2 if modality == "dual" else 3.4
+        response.job_related = int(min(5, max(1, round(rng.normal(related, 1)))))
+        response.competencies_used = int(min(5, max(1, round(rng.normal(3.8, 1)))))
+        response.months_to_first_job = int(
+            rng.integers(0, 3 if modality == "dual" else 7)
+        )
+    else:
+        response.employment_status = NOT_WORKING[
+            int(rng.choice(3, p=(0.6, 0.25, 0.15)))
+        ]
+    response.satisfaction = int(min(5, max(1, round(rng.normal(4.1, 0.9)))))
