@@ -95,6 +95,30 @@ def draw_sample(study: TracerStudy, *, user) -> int:
             % {"year": study.cohort_year}
         )
     sample = sampling.draw(members, float(study.margin_of_error), study.seed)
+    try:
+        _create_sample_rows(study, sample)
+    except IntegrityError as exc:
+        # SQLite has no row lock: a simultaneous second draw meets the first
+        # one's rows (one per graduate, course and wave) and rolls back.
+        raise ValidationError(
+            _("The sample of this study has already been drawn.")
+        ) from exc
+    study.status = StudyStatus.FIELDWORK
+    study.sampled_at = timezone.now()
+    study.save(update_fields=["status", "sampled_at"])
+    events.sample_drawn_event(
+        study=study,
+        user=user,
+        frame=len(members),
+        sampled=len(sample),
+        strata=len({m.stratum for m in members}),
+    )
+    _stale_after_commit()
+    return len(sample)
+
+
+def _create_sample_rows(study: TracerStudy, sample) -> None:
+    """One `TracerResponse` (not answered yet) and one link per sampled graduate."""
     for start in range(0, len(sample), BATCH):
         chunk = sample[start : start + BATCH]
         responses = TracerResponse.objects.bulk_create(
@@ -112,18 +136,6 @@ def draw_sample(study: TracerStudy, *, user) -> int:
             )
             for m, response in zip(chunk, responses, strict=True)
         )
-    study.status = StudyStatus.FIELDWORK
-    study.sampled_at = timezone.now()
-    study.save(update_fields=["status", "sampled_at"])
-    events.sample_drawn_event(
-        study=study,
-        user=user,
-        frame=len(members),
-        sampled=len(sample),
-        strata=len({m.stratum for m in members}),
-    )
-    _stale_after_commit()
-    return len(sample)
 
 
 @transaction.atomic
