@@ -236,3 +236,33 @@ def can_read_tracer_studies(user) -> bool:
 
 def can_see_tracer_contacts(user) -> bool:
     return is_admin(user)
+
+
+# -- strategic plans ---------------------------------------------------------------
+# Everyone who reads national indicators (board members have viewer accounts) reads
+# the plans. The administrators shape plans and targets. Actuals of reported
+# indicators and narratives are entered by the institute's people (administrators
+# and the lead institute's data officers) and approved by an administrator who
+# did not enter them (services check the "second person").
+
+
+def can_read_plans(user) -> bool:
+    return can_read_national_indicators(user) or can_report_plan_actuals(user)
+
+
+def can_edit_plans(user) -> bool:
+    return is_admin(user)
+
+
+def can_report_plan_actuals(user) -> bool:
+    if is_admin(user):
+        return True
+    return bool(user and user.is_authenticated) and (
+        user.role == Role.DATA_OFFICER
+        and user.organization is not None
+        and user.organization.is_lead_institute
+    )
+
+
+def can_review_plan_actuals(user) -> bool:
+    return is_admin(user)

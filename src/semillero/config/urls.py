@@ -14,6 +14,7 @@ urlpatterns = [
     path("quality/", include("semillero.quality.urls")),
     path("indicators/", include("semillero.indicators.urls")),
     path("tracer/", include("semillero.tracer.urls")),
+    path("plans/", include("semillero.plans.urls")),
     path("encuesta/", include("semillero.tracer.survey_urls")),
     path("open-data/", include("semillero.indicators.opendata_urls")),
     path("api/", api.urls),

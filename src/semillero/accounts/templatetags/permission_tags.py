@@ -65,3 +65,8 @@ def sees_indicators(user) -> bool:
 @register.filter
 def sees_tracer_studies(user) -> bool:
     return permissions.can_read_tracer_studies(user)
+
+
+@register.filter
+def sees_plans(user) -> bool:
+    return permissions.can_read_plans(user)

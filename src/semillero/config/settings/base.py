@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "semillero.quality",
     "semillero.tracer",
     "semillero.indicators",
+    "semillero.plans",
     "semillero.demo",
 ]
 
@@ -197,6 +198,11 @@ SUPPRESSION_K = env.int("SEMILLERO_SUPPRESSION_K", default=5)
 # High-insertion programmes (spec, "Access to the programmes that work"): at least
 # this many respondents in the tracer cohort.
 INSERTION_MIN_RESPONDENTS = env.int("SEMILLERO_INSERTION_MIN_RESPONDENTS", default=30)
+
+# Plan scorecard (spec): progress at or above ON_TRACK is on track, at or above
+# AT_RISK at risk, below off track.
+PLAN_ON_TRACK = env.float("SEMILLERO_PLAN_ON_TRACK", default=0.95)
+PLAN_AT_RISK = env.float("SEMILLERO_PLAN_AT_RISK", default=0.75)
 
 # Content security policy: nothing from other hosts, no inline scripts.
 CONTENT_SECURITY_POLICY = {
