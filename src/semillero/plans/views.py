@@ -421,6 +421,11 @@ def _indicator_context(request, indicator, **forms) -> dict:
     return context
 
 
+def _to_indicator(pk: int, year: int):
+    """Back to the indicator's page, on the year just worked on."""
+    return redirect(f"{reverse('plans:indicator', args=[pk])}?year={year}")
+
+
 @login_required
 @require_GET
 def indicator_detail(request, pk):
@@ -475,7 +480,7 @@ def indicator_actual(request, pk):
             messages.success(
                 request, _("Actual entered; it counts once another person approves it.")
             )
-            return redirect("plans:indicator", indicator.pk)
+            return _to_indicator(indicator.pk, form.cleaned_data["year"])
     return render(
         request,
         "plans/indicator.html",
@@ -503,7 +508,7 @@ def actual_review(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Review saved."))
-    return redirect("plans:indicator", actual.indicator_id)
+    return _to_indicator(actual.indicator_id, actual.year)
 
 
 @login_required
@@ -533,7 +538,7 @@ def indicator_narrative(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Narrative saved."))
-            return redirect("plans:indicator", indicator.pk)
+            return _to_indicator(indicator.pk, form.cleaned_data["year"])
     return render(
         request,
         "plans/indicator.html",

@@ -16,6 +16,8 @@ def plan_value(value, unit: str) -> str:
         return "—"
     if unit == "milestone":
         return _("Reached") if value >= 1 else _("Not reached")
+    if unit == "count" and value == int(value):
+        return indicator_value(int(value), unit)  # 9, not 9.0
     return indicator_value(float(value), unit)
 
 
