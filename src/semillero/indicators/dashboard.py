@@ -21,7 +21,8 @@ from semillero.training.models import Modality, Programme
 
 from . import charts
 from . import definitions as d
-from .compute import compute_series, refused_dimensions
+from .compute import compute, compute_series, refused_dimensions
+from .insertion import latest_cohort, settled_cohorts
 from .models import CubeBuild, EnrolmentCell
 
 FIRST_YEAR = 2019
@@ -61,6 +62,15 @@ CENTRE_CUTS = (d.SEX, d.AGE_GROUP, d.TRAINING_AREA, d.MODALITY, d.PROGRAMME)
 # The filters a person can set on the page (a centre's page fixes the provider).
 FILTERS = (d.DEPARTMENT, d.MODALITY, d.TRAINING_AREA, d.PROVIDER)
 CACHE_SECONDS = 24 * 3600
+# The national dashboard's insertion figures: the latest tracer cohort of this
+# wave (months after the course), else the latest cohort of any wave; cohorts
+# whose study is still in fieldwork are left for the insertion page.
+INSERTION_FOLLOWUP = 6
+INSERTION_HEADLINE = (
+    "employment_rate_weighted",
+    "tracer_response_rate",
+    "formal_employment_admin",
+)
 
 
 def available_years(build: CubeBuild | None) -> list[int]:
@@ -305,6 +315,29 @@ class Dashboard:
         }
 
 
+def insertion_summary(build: CubeBuild | None) -> dict:
+    """The insertion figures of the national dashboard: {} without tracer data,
+    else the cohort (`year`, `followup`) and its `figures` (registry rows with
+    label and unit). The latest settled cohort (not in fieldwork) of 6 months,
+    else of any wave; computed once per build and language."""
+
+    def calculate() -> dict:
+        cohort = latest_cohort(settled_cohorts(), INSERTION_FOLLOWUP)
+        if cohort is None:
+            return {}
+        year, followup = cohort
+        figures = []
+        for code in INSERTION_HEADLINE:
+            (row,) = compute(code, year, followup=followup)
+            figures.append(
+                {**row, "label": indicator_label(code), "unit": d.get(code).unit}
+            )
+        return {"year": year, "followup": followup, "figures": figures}
+
+    key = f"indicators:dashboard-insertion:{build.pk if build else 0}:{get_language()}"
+    return cache.get_or_set(key, calculate, CACHE_SECONDS)
+
+
 def _getter(key):
     return lambda row: row.get(key)
 
@@ -363,11 +396,12 @@ def download_tables(data: dict) -> dict[str, tuple[str, list, list]]:
 
 
 def warm(build: CubeBuild) -> None:
-    """Compute the national dashboard's default view (latest year, no filter) in
-    the default language, so the first person to open it after a build does not
+    """Compute the national dashboard's default view (latest year, no filter)
+    and its insertion figures in the default language, so the first person to open it after a build does not
     wait (seconds at national scale)."""
     from django.conf import settings
     from django.utils import translation
 
     with translation.override(settings.LANGUAGE_CODE):
         Dashboard(year=available_years(build)[0], build=build).calculate()
+        insertion_summary(build)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.db.models import F, Q, Sum, Value
-from django.db.models.functions import NullIf
+from django.db.models.functions import ExtractYear, NullIf
 from scipy.stats import binomtest
 
 from semillero.core.periods import month_after
@@ -21,7 +21,9 @@ from semillero.tracer.models import (
     WORKING,
     EmploymentStatus,
     SocialSecurityRecord,
+    StudyStatus,
     TracerResponse,
+    TracerStudy,
 )
 from semillero.training.models import Enrolment
 
@@ -117,6 +119,41 @@ def kaplan_meier_median(times: Iterable[tuple[float, bool]]) -> float | None:
     return None
 
 
+def class_adjusted(cells: Iterable[tuple[int, int, int]]) -> dict:
+    """The class-adjusted proportion from cells (Nc completers, rc respondents,
+    kc successes): each respondent of a cell stands for Nc/rc completers; the
+    value is Σ Nc·kc/rc / Σ Nc over the cells with respondents, its interval
+    Wilson's on the Kish effective size (Σw)²/Σw². Also the weight coverage
+    (completers in cells with respondents / all completers)."""
+    completers = covered = 0
+    weighted: float = 0
+    weights: list[float] = []
+    for n_c, r_c, k_c in cells:
+        completers += n_c
+        if not r_c:
+            continue
+        covered += n_c
+        weighted += n_c * k_c / r_c
+        weights += [n_c / r_c] * r_c
+    value = _ratio(weighted, covered)
+    squares = sum(w * w for w in weights)
+    n_eff = sum(weights) ** 2 / squares if squares else None
+    low = high = None
+    if value is not None and n_eff:
+        low, high = wilson_from_proportion(value, n_eff)
+    return {
+        "value": value,
+        "weighted": weighted,
+        "covered": covered,
+        "completers": completers,
+        "coverage": _ratio(covered, completers),
+        "respondents": len(weights),
+        "n_eff": n_eff,
+        "ci_low": low,
+        "ci_high": high,
+    }
+
+
 # -- the tracer cohort --------------------------------------------------------------
 
 
@@ -133,14 +170,54 @@ def _cohort(year: int, followup: int, filters) -> list[dict]:
         "job_related",
         "months_to_first_job",
         "followup_months",
+        "survey_date",
     )
 
 
-def _is_respondent(row) -> bool:
+def cohort_rows(year: int, followup: int) -> list[dict]:
+    """Every row of the tracer cohort (Y, m), respondents or not, as dicts with
+    the dimensions (`sex`, `age_group`, `programme`, `department`, …) and the
+    answers (`responded`, `employment_status`, `formal`, `survey_date`, …)."""
+    return _cohort(year, followup, {})
+
+
+def cohorts() -> list[tuple[int, int]]:
+    """(year the runs ended, follow-up months) of every tracer cohort."""
+    return sorted(
+        TracerResponse.objects.order_by()
+        .annotate(_year=ExtractYear("course_run__end_date"))
+        .values_list("_year", "followup_months")
+        .distinct()
+    )
+
+
+def settled_cohorts() -> list[tuple[int, int]]:
+    """The cohorts whose tracer study is not in fieldwork: those the headline
+    figures (national dashboard, public catalogue) may show. A cohort that came
+    only as a file has no study and is settled."""
+    in_fieldwork = set(
+        TracerStudy.objects.filter(status=StudyStatus.FIELDWORK).values_list(
+            "cohort_year", "followup_months"
+        )
+    )
+    return [c for c in cohorts() if c not in in_fieldwork]
+
+
+def latest_cohort(
+    found: Sequence[tuple[int, int]], followup: int = 6
+) -> tuple[int, int] | None:
+    """The latest cohort of `found` with this follow-up, else the latest one."""
+    if not found:
+        return None
+    wanted = [c for c in found if c[1] == followup]
+    return max(wanted or found)
+
+
+def is_respondent(row) -> bool:
     return bool(row["responded"]) and bool(row["employment_status"])
 
 
-def _is_working(row) -> bool:
+def is_working(row) -> bool:
     return row["employment_status"] in WORKING
 
 
@@ -200,13 +277,13 @@ def _proportion_rows(q: InsertionQuery, eligible, success, interval=False):
 
 
 def _employment_rate(q):
-    return _proportion_rows(q, _is_respondent, _is_working, interval=True)
+    return _proportion_rows(q, is_respondent, is_working, interval=True)
 
 
 def _unemployment_rate(q):
     def active(r):
-        return _is_respondent(r) and (
-            _is_working(r) or r["employment_status"] == EmploymentStatus.UNEMPLOYED
+        return is_respondent(r) and (
+            is_working(r) or r["employment_status"] == EmploymentStatus.UNEMPLOYED
         )
 
     return _proportion_rows(
@@ -217,7 +294,7 @@ def _unemployment_rate(q):
 def _formal_share(q):
     return _proportion_rows(
         q,
-        lambda r: _is_respondent(r) and _is_working(r) and r["formal"] is not None,
+        lambda r: is_respondent(r) and is_working(r) and r["formal"] is not None,
         lambda r: r["formal"] is True,
     )
 
@@ -225,7 +302,7 @@ def _formal_share(q):
 def _job_relevance_share(q):
     return _proportion_rows(
         q,
-        lambda r: _is_respondent(r) and _is_working(r) and r["job_related"] is not None,
+        lambda r: is_respondent(r) and is_working(r) and r["job_related"] is not None,
         lambda r: r["job_related"] >= 4,
     )
 
@@ -250,7 +327,7 @@ def _employment_rate_weighted(q, *, coverage=False):
     completers = _completers_by(q, d.PROGRAMME, d.SEX)
     respondents: dict[tuple, list[dict]] = defaultdict(list)
     for row in _cohort(q.year, q.followup, q.filters):
-        if _is_respondent(row):
+        if is_respondent(row):
             key = tuple(row[dim] for dim in (*q.dims, d.PROGRAMME, d.SEX))
             respondents[key].append(row)
     by_cell: dict[tuple, list[tuple]] = defaultdict(list)
@@ -260,29 +337,27 @@ def _employment_rate_weighted(q, *, coverage=False):
         by_cell[()] = []
     out = []
     for cell, keys in by_cell.items():
-        total = sum(completers.get(k, 0) for k in keys)
-        covered = [k for k in keys if respondents.get(k)]
-        covered_total = sum(completers.get(k, 0) for k in covered)
-        if coverage:
-            out.append(q.row(cell, _ratio(covered_total, total), covered_total, total))
-            continue
-        weighted = sum(
-            completers.get(k, 0)
-            * sum(1 for r in respondents[k] if _is_working(r))
-            / len(respondents[k])
-            for k in covered
+        est = class_adjusted(
+            (
+                completers.get(k, 0),
+                len(respondents.get(k, ())),
+                sum(1 for r in respondents.get(k, ()) if is_working(r)),
+            )
+            for k in keys
         )
-        value = _ratio(weighted, covered_total)
-        weights = [
-            completers.get(k, 0) / len(respondents[k])
-            for k in covered
-            for _ in respondents[k]
-        ]
-        low = high = None
-        if value is not None and sum(w * w for w in weights):
-            n_eff = sum(weights) ** 2 / sum(w * w for w in weights)
-            low, high = wilson_from_proportion(value, n_eff)
-        out.append(q.row(cell, value, weighted, covered_total, low, high))
+        if coverage:
+            out.append(q.row(cell, est["coverage"], est["covered"], est["completers"]))
+            continue
+        out.append(
+            q.row(
+                cell,
+                est["value"],
+                est["weighted"],
+                est["covered"],
+                est["ci_low"],
+                est["ci_high"],
+            )
+        )
     return out
 
 
@@ -325,11 +400,11 @@ def _median_months_to_first_job(q):
     for key, rows in cells.items():
         times = []
         for r in rows:
-            if not _is_respondent(r):
+            if not is_respondent(r):
                 continue
             if r["months_to_first_job"] is not None:
                 times.append((r["months_to_first_job"], True))
-            elif not _is_working(r):
+            elif not is_working(r):
                 times.append((r["followup_months"], False))
         median = kaplan_meier_median(times)
         out.append(
@@ -344,17 +419,17 @@ def _median_months_to_first_job(q):
 def high_insertion_programmes(year: int, followup: int) -> set[str]:
     """Programmes with at least INSERTION_MIN_RESPONDENTS respondents in the
     cohort (Y, m) whose employment rate's lower bound reaches the cohort's rate."""
-    rows = [r for r in _cohort(year, followup, {}) if _is_respondent(r)]
+    rows = [r for r in _cohort(year, followup, {}) if is_respondent(r)]
     if not rows:
         return set()
-    overall = sum(1 for r in rows if _is_working(r)) / len(rows)
+    overall = sum(1 for r in rows if is_working(r)) / len(rows)
     by_programme = _group(rows, [d.PROGRAMME])
     out = set()
     for (programme,), prog_rows in by_programme.items():
         n = len(prog_rows)
         if n < settings.INSERTION_MIN_RESPONDENTS:
             continue
-        low, _high = wilson(sum(1 for r in prog_rows if _is_working(r)), n)
+        low, _high = wilson(sum(1 for r in prog_rows if is_working(r)), n)
         if low >= overall:
             out.add(programme)
     return out

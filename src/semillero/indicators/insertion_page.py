@@ -5,11 +5,8 @@ All from `compute` (the registry); cached per cube build and cohort."""
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.functions import ExtractYear
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-
-from semillero.tracer.models import TracerResponse
 
 from . import charts
 from . import definitions as d
@@ -34,16 +31,6 @@ ACCESS = (
     "vulnerable_share",
     "vulnerable_access_gap",
 )
-
-
-def cohorts() -> list[tuple[int, int]]:
-    """(year the runs ended, follow-up months) of every tracer cohort."""
-    return sorted(
-        TracerResponse.objects.order_by()
-        .annotate(_year=ExtractYear("course_run__end_date"))
-        .values_list("_year", "followup_months")
-        .distinct()
-    )
 
 
 def insertion_page(year: int, followup: int, build) -> dict:

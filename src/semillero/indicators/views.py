@@ -27,9 +27,10 @@ from semillero.core.exports import FORMATS, export_response
 from semillero.core.suppression import threshold
 from semillero.registry.models import Organization
 
-from . import cube, opendata
+from . import cube, methods, nonresponse, opendata
 from . import dashboard as dash
 from . import definitions as d
+from . import insertion as insertion_stats
 from . import insertion_page as ins
 from .forms import DashboardFilterForm
 from .selectors import scoped_filters
@@ -71,6 +72,8 @@ def _dashboard(request, *, organization):
     html = None if download in FORMATS else cache.get(key)
     if html is None:
         context = _dashboard_context(request, build, organization)
+        if organization is None and not partial:
+            context["insertion"] = dash.insertion_summary(build)
         if download in FORMATS and "data" in context:
             return _download(request, context, download, request.GET.get("table", ""))
         template = "_dashboard_body.html" if partial else "_dashboard_main.html"
@@ -256,12 +259,10 @@ def insertion(request):
     if not can_read_national_indicators(request.user):
         raise PermissionDenied(_("You are not allowed to see indicators."))
     build = cube.ensure_fresh(triggered_by="insertion")
-    cohorts = ins.cohorts()
+    cohorts = insertion_stats.cohorts()
     context = {"cohorts": cohorts, "build": build}
     if cohorts:
-        year = _choice(request, "year", sorted({y for y, _m in cohorts}), default=-1)
-        followups = sorted({m for y, m in cohorts if y == year})
-        followup = _choice(request, "followup", followups, default=0)
+        year, followup, followups = _cohort_choice(request, cohorts)
         page = ins.insertion_page(year, followup, build)
         context.update(page, year=year, followup=followup, followups=followups)
         download = request.GET.get("download")
@@ -280,6 +281,53 @@ def insertion(request):
                 filters={"year": year, "followup": followup},
             )
     return render(request, "indicators/insertion.html", context)
+
+
+def _cohort_choice(request, cohorts) -> tuple[int, int, list[int]]:
+    """The cohort asked for (`year`, `followup`), else the latest year and its
+    first follow-up; with the follow-ups of that year."""
+    year = _choice(request, "year", sorted({y for y, _m in cohorts}), default=-1)
+    followups = sorted({m for y, m in cohorts if y == year})
+    return year, _choice(request, "followup", followups, default=0), followups
+
+
+@login_required
+@require_GET
+def insertion_nonresponse(request):
+    """Do those who answered the tracer study look like those who did not? Early
+    against late respondents, and respondents against the whole cohort."""
+    if not can_read_national_indicators(request.user):
+        raise PermissionDenied(_("You are not allowed to see indicators."))
+    build = cube.ensure_fresh(triggered_by="insertion")
+    cohorts = insertion_stats.cohorts()
+    context = {"cohorts": cohorts, "build": build}
+    if cohorts:
+        year, followup, followups = _cohort_choice(request, cohorts)
+        data = nonresponse.nonresponse_check(year, followup, build)
+        context.update(data=data, year=year, followup=followup, followups=followups)
+        download = request.GET.get("download")
+        if download in FORMATS:
+            found = nonresponse.download_table(data, request.GET.get("table", ""))
+            if found is None:
+                raise Http404(_("This table does not exist."))
+            title, columns, rows = found
+            return export_response(
+                actor=request.user,
+                rows=rows,
+                columns=columns,
+                file_format=download,
+                what=f"insertion:nonresponse:{request.GET['table']}",
+                title=f"{title} {year} +{followup}",
+                filters={"year": year, "followup": followup},
+            )
+    return render(request, "indicators/insertion_nonresponse.html", context)
+
+
+@require_GET
+def insertion_methods(request):
+    """How the insertion figures are made, in plain words, with a worked example
+    computed by the same functions. Public: nothing in it is about people."""
+    return render(request, "indicators/insertion_methods.html", methods.context())
 
 
 def _choice(request, name: str, options: list[int], *, default: int) -> int:

@@ -29,6 +29,7 @@ from semillero.accounts.permissions import (
     is_admin,
 )
 from semillero.core.listing import Column, Filter, Listing
+from semillero.indicators import selectors as indicator_selectors
 from semillero.registry import selectors as registry_selectors
 from semillero.registry.models import OrganizationType
 
@@ -130,15 +131,60 @@ CATALOGUE_FILTERS = [
 ]
 
 
+def _insertion_columns(insertion: dict) -> list[Column]:
+    """The catalogue's employment figure: one column on the page, the rate, its
+    interval and the respondents in the downloads (empty when not shown)."""
+    if not insertion:
+        return []
+
+    def figure(key):
+        def value(programme):
+            found = insertion["programmes"].get(programme.code) or {}
+            return found.get(key) if found.get("shown") else None
+
+        return value
+
+    return [
+        Column(
+            "employment_6_months",
+            gettext_lazy("Working 6 months after the course"),
+            value=figure("value"),
+            numeric=True,
+        ),
+        Column(
+            "employment_6_months_low",
+            gettext_lazy("Lower bound (95 per cent)"),
+            value=figure("ci_low"),
+            numeric=True,
+            table=False,
+        ),
+        Column(
+            "employment_6_months_high",
+            gettext_lazy("Upper bound (95 per cent)"),
+            value=figure("ci_high"),
+            numeric=True,
+            table=False,
+        ),
+        Column(
+            "employment_6_months_respondents",
+            gettext_lazy("Respondents"),
+            value=figure("respondents"),
+            numeric=True,
+            table=False,
+        ),
+    ]
+
+
 @require_GET
 def catalogue(request):
-    """What can I study, where, when, how long: no login, no personal data and
-    no counts of people."""
+    """What can I study, where, when, how long, and how many work after it: no
+    login, no personal data, and only counts that pass small-cell suppression."""
+    insertion = indicator_selectors.catalogue_insertion()
     listing = Listing(
         request,
         name="catalogue",
         title=_("Course catalogue"),
-        columns=CATALOGUE_COLUMNS,
+        columns=[*CATALOGUE_COLUMNS, *_insertion_columns(insertion)],
         filters=CATALOGUE_FILTERS,
         default_sort="name",
     )
@@ -147,13 +193,14 @@ def catalogue(request):
         rows,
         "training/catalogue.html",
         "training/_catalogue_results.html",
-        {"listing": listing},
+        {"listing": listing, "insertion": insertion},
     )
 
 
 @require_GET
 def catalogue_programme(request, pk):
     detail = _get_or_404(selectors.programme_detail, pk=pk)
+    insertion = indicator_selectors.catalogue_insertion()
     return render(
         request,
         "training/catalogue_programme.html",
@@ -161,6 +208,10 @@ def catalogue_programme(request, pk):
             "programme": detail.programme,
             "runs": detail.upcoming_runs,
             "today": timezone.localdate(),
+            "insertion": insertion,
+            "employment": (insertion.get("programmes") or {}).get(
+                detail.programme.code
+            ),
         },
     )
 

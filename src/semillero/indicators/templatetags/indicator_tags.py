@@ -48,3 +48,19 @@ def indicator_change(headline: dict) -> str:
         text = number_format(round(change, 3), decimal_pos=3)
     sign = "+" if change > 0 else ""
     return f"{arrow} {sign}{text}"
+
+
+@register.filter
+def p_value(value) -> str:
+    """A test's p-value after "p": "= 0.012", or "< 0.001" when smaller."""
+    if value is None:
+        return "—"
+    if value < 0.001:
+        return f"<{NBSP}{number_format(0.001, decimal_pos=3)}"
+    return f"={NBSP}{number_format(round(value, 3), decimal_pos=3)}"
+
+
+@register.filter
+def lookup(mapping, key):
+    """The value of `key` in a dict (None when absent or no dict)."""
+    return mapping.get(key) if mapping else None
