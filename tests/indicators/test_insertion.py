@@ -390,3 +390,64 @@ def test_open_data_insertion_table_is_suppressed(client, cohort, settings):
     low, high = spec_wilson(0.5, 2)
     assert float(women["ci_low"]) == pytest.approx(low, abs=1e-6)
     assert women["suppressed"] == "false"
+
+
+def test_the_access_view_shows_the_plan_target_when_there_is_one(
+    client, access, admin_user, analyst_user
+):
+    from decimal import Decimal
+
+    from semillero.plans import services as plans
+    from semillero.plans.models import PlanIndicator, PlanStatus
+    from tests.plans.support import make_plan
+
+    client.force_login(analyst_user)
+    page = client.get("/indicators/insertion/")
+    assert page.context["plan_targets"] == []  # no plan yet
+    plan, objective = make_plan(admin_user)
+    indicator = plans.save_indicator(
+        PlanIndicator(
+            objective=objective,
+            code="3.1.1",
+            name="Mujeres en alta inserción",
+            definition="x",
+            unit="ratio",
+            direction="increase",
+            accumulation="stock",
+            responsible_unit="P",
+            source="computed",
+            registry_code="women_share_high_insertion",
+            followup_months=6,
+            baseline_year=2023,
+            baseline_value=Decimal("0.3"),
+        ),
+        user=admin_user,
+        targets={2024: Decimal("0.4")},
+    )
+    page = client.get("/indicators/insertion/")
+    assert page.context["plan_targets"] == []  # a draft plan sets no target yet
+    plans.set_plan_status(plan, PlanStatus.ACTIVE, user=admin_user)
+    page = client.get("/indicators/insertion/")
+    (target,) = page.context["plan_targets"]
+    # national women share in high-insertion programmes: 10 of 30
+    assert target["value"] == pytest.approx(10 / 30)
+    assert target["target"] == Decimal("0.4") and target["indicator"] == indicator
+    assert 'data-plan-target="women_share_high_insertion"' in page.content.decode()
+
+
+def test_the_insertion_page_opens_on_the_latest_cohort_not_in_fieldwork(
+    client, access, admin_user, analyst_user
+):
+    from semillero.tracer import services as tracer
+    from tests.tracer.studies import cohort as graduates
+
+    graduates(year=2025, programme_code="P-2025")
+    study = tracer.create_study(
+        user=admin_user, name="2025", cohort_year=2025, followup_months=6, seed=3
+    )
+    tracer.draw_sample(study, user=admin_user)
+    client.force_login(analyst_user)
+    assert client.get("/indicators/insertion/").context["year"] == Y  # 2024
+    assert client.get("/indicators/insertion/?year=2025").context["year"] == 2025
+    tracer.close_study(study, user=admin_user)
+    assert client.get("/indicators/insertion/").context["year"] == 2025

@@ -23,6 +23,8 @@ HEADLINE = (
     "median_months_to_first_job",
     "high_insertion_programmes",
 )
+# The access indicators the strategic plan sets national targets for (aim 3).
+PLAN_TARGETED = ("women_share_high_insertion", "vulnerable_share_high_insertion")
 ACCESS = (
     "women_share_high_insertion",
     "women_share",
@@ -66,6 +68,10 @@ def _calculate(year: int, followup: int) -> dict:
             ),
         ),
         "access": _access(year, followup),
+        "access_national": {
+            code: compute(code, year, followup=followup)[0]["value"]
+            for code in PLAN_TARGETED
+        },
         "min_respondents": settings.INSERTION_MIN_RESPONDENTS,
     }
 

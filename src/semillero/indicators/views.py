@@ -25,6 +25,7 @@ from semillero.accounts.permissions import (
 )
 from semillero.core.exports import FORMATS, export_response
 from semillero.core.suppression import threshold
+from semillero.plans.selectors import plan_targets
 from semillero.registry.models import Organization
 
 from . import cube, methods, nonresponse, opendata
@@ -265,6 +266,15 @@ def insertion(request):
         year, followup, followups = _cohort_choice(request, cohorts)
         page = ins.insertion_page(year, followup, build)
         context.update(page, year=year, followup=followup, followups=followups)
+        context["plan_targets"] = [
+            {
+                "code": code,
+                "label": dash.indicator_label(code),
+                "value": page["access_national"][code],
+                **target,
+            }
+            for code, target in plan_targets(ins.PLAN_TARGETED, year).items()
+        ]
         download = request.GET.get("download")
         if download in FORMATS:
             table = request.GET.get("table", "")
@@ -284,9 +294,13 @@ def insertion(request):
 
 
 def _cohort_choice(request, cohorts) -> tuple[int, int, list[int]]:
-    """The cohort asked for (`year`, `followup`), else the latest year and its
-    first follow-up; with the follow-ups of that year."""
-    year = _choice(request, "year", sorted({y for y, _m in cohorts}), default=-1)
+    """The cohort asked for (`year`, `followup`), else the latest year whose
+    study is not in fieldwork (the latest year when all are) and its first
+    follow-up; with the follow-ups of that year."""
+    years = sorted({y for y, _m in cohorts})
+    settled = [y for y, _m in insertion_stats.settled_cohorts()]
+    default = years.index(max(settled)) if settled else -1
+    year = _choice(request, "year", years, default=default)
     followups = sorted({m for y, m in cohorts if y == year})
     return year, _choice(request, "followup", followups, default=0), followups
 

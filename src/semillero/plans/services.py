@@ -33,6 +33,7 @@ from .models import (
     Target,
     TargetRevision,
 )
+from .selectors import current_targets
 
 
 def _save(obj):
@@ -191,17 +192,6 @@ def save_indicator(
 
 
 # -- targets --------------------------------------------------------------------------
-
-
-def current_revision(indicator: PlanIndicator) -> TargetRevision | None:
-    return indicator.revisions.order_by("-number").first()
-
-
-def current_targets(indicator: PlanIndicator) -> dict[int, Decimal]:
-    revision = current_revision(indicator)
-    if revision is None:
-        return {}
-    return {t.year: t.value for t in revision.targets.all()}
 
 
 def _check_target_years(indicator: PlanIndicator, targets: dict) -> None:
