@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from semillero.registry.models import Organization
 
@@ -342,7 +343,7 @@ class BoardReport(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Being made")
         READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", pgettext_lazy("board report", "Failed")
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reports")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR)

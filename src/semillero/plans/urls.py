@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -44,4 +44,9 @@ urlpatterns = [
     ),
     path("actuals/<int:pk>/review/", views.actual_review, name="actual_review"),
     path("actuals/<int:pk>/evidence/", views.actual_evidence, name="actual_evidence"),
+    # The board report.
+    path("<int:pk>/report/", report_views.report_request, name="report_request"),
+    path("reports/<int:pk>/", report_views.report_status, name="report"),
+    path("reports/<int:pk>/pdf/", report_views.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/xlsx/", report_views.report_xlsx, name="report_xlsx"),
 ]

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from semillero.accounts.permissions import (
@@ -59,8 +60,9 @@ def _get(selector, **kwargs):
 
 
 def institute_name(organization: Organization, year: int) -> str:
-    """The institute's name during `year` (INSAFORP until 2023, INCAF after)."""
-    day = datetime.date(year, 12, 31)
+    """The name the institute carried for most of `year`: the one in force at
+    mid-year (INSAFORP for 2023, as INCAF replaced it on 9 December 2023)."""
+    day = datetime.date(year, 7, 1)
     name = (
         OrganizationName.objects.filter(organization=organization, valid_from__lte=day)
         .order_by("-valid_from")
@@ -114,24 +116,27 @@ def _year(request, plan) -> int:
 
 SCORECARD_COLUMNS = [
     (
-        _("Axis"),
+        gettext_lazy("Axis"),
         lambda r: (
             f"{r.indicator.objective.axis.code}. {r.indicator.objective.axis.name}"
         ),
     ),
     (
-        _("Objective"),
+        gettext_lazy("Objective"),
         lambda r: f"{r.indicator.objective.code}. {r.indicator.objective.name}",
     ),
-    (_("Indicator"), lambda r: f"{r.indicator.code}. {r.indicator.name}"),
-    (_("Unit"), lambda r: r.indicator.get_unit_display()),
-    (_("Baseline year"), lambda r: r.indicator.baseline_year),
-    (_("Baseline"), lambda r: r.baseline),
-    (_("Target"), lambda r: r.target),
-    (_("Actual"), lambda r: r.actual),
-    (_("Progress"), lambda r: None if r.progress is None else round(r.progress, 4)),
-    (_("Status"), lambda r: Status(r.status).label),
-    (_("Source"), lambda r: r.indicator.get_source_display()),
+    (gettext_lazy("Indicator"), lambda r: f"{r.indicator.code}. {r.indicator.name}"),
+    (gettext_lazy("Unit"), lambda r: r.indicator.get_unit_display()),
+    (gettext_lazy("Baseline year"), lambda r: r.indicator.baseline_year),
+    (gettext_lazy("Baseline"), lambda r: r.baseline),
+    (gettext_lazy("Target"), lambda r: r.target),
+    (gettext_lazy("Actual"), lambda r: r.actual),
+    (
+        gettext_lazy("Progress"),
+        lambda r: None if r.progress is None else round(r.progress, 4),
+    ),
+    (gettext_lazy("Status"), lambda r: Status(r.status).label),
+    (gettext_lazy("Source"), lambda r: r.indicator.get_source_display()),
 ]
 
 
