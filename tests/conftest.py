@@ -16,6 +16,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded and generated files (evidence, reports, import files) go to a
+    temporary folder, not to ./var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def centre(db):
     return OrganizationFactory(code="CFP-001", name="Centro de Formación Uno")

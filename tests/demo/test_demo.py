@@ -17,6 +17,7 @@ from semillero.accounts.models import AuditEvent, Role, User
 from semillero.demo import registry
 from semillero.demo.context import DEPARTMENT_POPULATION, DemoContext, allocate
 from semillero.demo.generate import build_demo
+from semillero.plans.models import Plan
 from semillero.quality.models import (
     Accreditation,
     Facility,
@@ -118,6 +119,7 @@ def test_demo_accounts_have_their_roles_and_organizations(demo):
         "centre": (Role.DATA_OFFICER, registry.CENTRE_CODE),
         "company": (Role.COMPANY_OFFICER, registry.COMPANY_CODE),
         "viewer": (Role.VIEWER, registry.GOVERNMENT_CODE),
+        "planificacion": (Role.DATA_OFFICER, registry.LEAD_CODE),
     }
     assert {n: (u.role, u.organization.code) for n, u in users.items()} == expected
     assert users["viewer"].organization.type == OrganizationType.GOVERNMENT
@@ -281,6 +283,7 @@ def snapshot():
 
 
 def wipe():
+    Plan.objects.all().delete()  # the plans refer to the lead institute (PROTECT)
     # The quality and training parts of the demo refer to the organizations and
     # programmes (PROTECT).
     QualityAudit.objects.all().delete()  # and their findings

@@ -20,6 +20,8 @@ ACCOUNTS = [
     ("centre", Role.DATA_OFFICER, registry.CENTRE_CODE),
     ("company", Role.COMPANY_OFFICER, registry.COMPANY_CODE),
     ("viewer", Role.VIEWER, registry.GOVERNMENT_CODE),
+    # The lead institute's planning unit: enters the plan's reported actuals.
+    ("planificacion", Role.DATA_OFFICER, registry.LEAD_CODE),
 ]
 
 

@@ -7,7 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import accounts, indicators, population, quality, registry, tracer, training
+from . import (
+    accounts,
+    indicators,
+    plans,
+    population,
+    quality,
+    registry,
+    tracer,
+    training,
+)
 from .context import SCALES, DemoContext
 from .events import demo_data_generated_event, demo_generated
 
@@ -15,7 +24,7 @@ from .events import demo_data_generated_event, demo_generated
 # holds data the demo must not mix with), generate(ctx) -> counts and
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
 # dataset (tracer studies…) are appended here.
-MODULES = [registry, population, accounts, training, quality, tracer, indicators]
+MODULES = [registry, population, accounts, training, quality, tracer, indicators, plans]
 
 
 class DemoError(Exception):
@@ -133,6 +142,7 @@ def _check(module) -> None:
         training.ExistingTrainingData,
         quality.ExistingQualityData,
         tracer.ExistingTracerData,
+        plans.ExistingPlans,
     ) as exc:
         raise DemoError(
             _(

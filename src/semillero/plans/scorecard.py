@@ -161,9 +161,10 @@ def indicators_with_data(queryset):
 
 
 def default_year(plan: Plan) -> int:
-    """The last year of the plan that has begun (the plan's first year before it starts)."""
-    this_year = timezone.localdate().year
-    return max(plan.start_year, min(plan.end_year, this_year))
+    """The last complete year within the plan (its first year before then): the
+    current year's figures are partial until it ends, and would read as behind."""
+    last_complete = timezone.localdate().year - 1
+    return max(plan.start_year, min(plan.end_year, last_complete))
 
 
 class Scorecard:
