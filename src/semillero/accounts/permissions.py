@@ -266,3 +266,26 @@ def can_report_plan_actuals(user) -> bool:
 
 def can_review_plan_actuals(user) -> bool:
     return is_admin(user)
+
+
+# -- policy catalogue and labour demand ----------------------------------------------
+# The catalogue of policy instruments is public: anyone reads it, no login. Its
+# editors add and revise entries: the national administrators always, and the
+# members of the Django group "catalogue editors" (managed in the admin), whatever
+# their role. The supply-and-demand page is a planning tool: it reads like the
+# other national figures; labour-demand files are imported by administrators (the
+# `demand` import kind, see IMPORT_KINDS_BY_ROLE).
+
+CATALOGUE_EDITORS_GROUP = "catalogue editors"
+
+
+def can_edit_policy_catalogue(user) -> bool:
+    if is_admin(user):
+        return True
+    return bool(user and user.is_authenticated) and (
+        user.groups.filter(name=CATALOGUE_EDITORS_GROUP).exists()
+    )
+
+
+def can_read_supply_demand(user) -> bool:
+    return can_read_national_indicators(user)

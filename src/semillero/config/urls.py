@@ -15,6 +15,8 @@ urlpatterns = [
     path("indicators/", include("semillero.indicators.urls")),
     path("tracer/", include("semillero.tracer.urls")),
     path("plans/", include("semillero.plans.urls")),
+    path("policies/", include("semillero.policies.urls")),
+    path("labour/", include("semillero.labour.urls")),
     path("encuesta/", include("semillero.tracer.survey_urls")),
     path("open-data/", include("semillero.indicators.opendata_urls")),
     path("api/", api.urls),

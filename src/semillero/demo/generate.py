@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from . import (
     accounts,
     indicators,
+    labour,
     plans,
+    policies,
     population,
     quality,
     registry,
@@ -25,6 +27,9 @@ from .events import demo_data_generated_event, demo_generated
 # describe(counts) -> a sentence for the person running the demo. Later parts of the
 # dataset (tracer studies…) are appended here.
 MODULES = [registry, population, accounts, training, quality, tracer, indicators, plans]
+# The policy catalogue and labour demand (after plans: the catalogue links to the
+# plan's objectives).
+MODULES += [policies, labour]
 
 
 class DemoError(Exception):

@@ -70,3 +70,13 @@ def sees_tracer_studies(user) -> bool:
 @register.filter
 def sees_plans(user) -> bool:
     return permissions.can_read_plans(user)
+
+
+@register.filter
+def can_edit_policy_catalogue(user) -> bool:
+    return permissions.can_edit_policy_catalogue(user)
+
+
+@register.filter
+def sees_supply_demand(user) -> bool:
+    return permissions.can_read_supply_demand(user)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "semillero.tracer",
     "semillero.indicators",
     "semillero.plans",
+    "semillero.policies",
+    "semillero.labour",
     "semillero.demo",
 ]
 
