@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from semillero.accounts.models import AuditEvent, Role, User
+from semillero.consultations.models import Consultation
 from semillero.demo import registry
 from semillero.demo.context import DEPARTMENT_POPULATION, DemoContext, allocate
 from semillero.demo.generate import build_demo
@@ -283,6 +284,8 @@ def snapshot():
 
 
 def wipe():
+    # The consultation's invitations refer to organizations (PROTECT).
+    Consultation.objects.all().delete()
     Plan.objects.all().delete()  # the plans refer to the lead institute (PROTECT)
     # The quality and training parts of the demo refer to the organizations and
     # programmes (PROTECT).

@@ -268,6 +268,31 @@ def can_review_plan_actuals(user) -> bool:
     return is_admin(user)
 
 
+# -- consultations -------------------------------------------------------------------
+# The institute's administrators and analysts run consultations: create them, build
+# the questionnaire, invite organizations of the registry, open and close them,
+# import answers collected elsewhere, read the results and tag open answers with
+# themes. Viewers read the results. Analysts see no personal data: personal
+# invitations of typed people (names, e-mails) are the administrators' only, and
+# no one can see who answered an anonymous open link (nothing is stored about it).
+# Answers are shown and exported without who gave them, to every role.
+
+
+def can_run_consultations(user) -> bool:
+    return bool(user and user.is_authenticated) and (
+        is_admin(user) or user.role == Role.ANALYST
+    )
+
+
+def can_read_consultations(user) -> bool:
+    return can_run_consultations(user) or can_read_national_indicators(user)
+
+
+def can_invite_people(user) -> bool:
+    """Invite typed people (names and e-mails: personal data) and see them."""
+    return is_admin(user)
+
+
 # -- policy catalogue and labour demand ----------------------------------------------
 # The catalogue of policy instruments is public: anyone reads it, no login. Its
 # editors add and revise entries: the national administrators always, and the

@@ -15,6 +15,8 @@ urlpatterns = [
     path("indicators/", include("semillero.indicators.urls")),
     path("tracer/", include("semillero.tracer.urls")),
     path("plans/", include("semillero.plans.urls")),
+    path("consultations/", include("semillero.consultations.urls")),
+    path("consulta/", include("semillero.consultations.answer_urls")),
     path("policies/", include("semillero.policies.urls")),
     path("labour/", include("semillero.labour.urls")),
     path("encuesta/", include("semillero.tracer.survey_urls")),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import (
     accounts,
+    consultations,
     indicators,
     labour,
     plans,
@@ -30,6 +31,8 @@ MODULES = [registry, population, accounts, training, quality, tracer, indicators
 # The policy catalogue and labour demand (after plans: the catalogue links to the
 # plan's objectives).
 MODULES += [policies, labour]
+# Stakeholder consultations (the 2022–2023 policy consultation).
+MODULES += [consultations]
 
 
 class DemoError(Exception):

@@ -73,6 +73,11 @@ def sees_plans(user) -> bool:
 
 
 @register.filter
+def sees_consultations(user) -> bool:
+    return permissions.can_read_consultations(user)
+
+
+@register.filter
 def can_edit_policy_catalogue(user) -> bool:
     return permissions.can_edit_policy_catalogue(user)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "semillero.tracer",
     "semillero.indicators",
     "semillero.plans",
+    "semillero.consultations",
     "semillero.policies",
     "semillero.labour",
     "semillero.demo",
