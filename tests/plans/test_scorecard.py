@@ -307,3 +307,42 @@ def test_copy_a_plan_to_a_new_period_and_close_the_old_one(world, admin_user):
     assert new.status == PlanStatus.DRAFT and new.copied_from == plan
     with pytest.raises(ValidationError):
         services.add_axis(plan, user=admin_user, code="9", name="Nuevo")
+
+
+def test_the_plan_read_by_the_policy_axis_it_serves(world, admin_user, client):
+    from semillero.plans.models import Plan, PlanKind
+
+    plan, objective = make_plan(admin_user)
+    add_indicator(
+        admin_user,
+        objective,
+        "3.1.1",
+        registry_code="completion_rate",
+        targets={2024: "0.8"},
+    )
+    other = services.add_objective(
+        objective.axis, user=admin_user, code="3.2", name="Otro objetivo"
+    )
+    add_indicator(
+        admin_user, other, "3.2.1", registry_code="women_share", targets={2024: "0.8"}
+    )
+    policy = services.create_plan(
+        user=admin_user,
+        name="Política",
+        kind=PlanKind.POLICY,
+        start_year=2023,
+        end_year=2032,
+        institute=Plan.objects.get().institute,
+    )
+    access = services.add_axis(policy, user=admin_user, code="B", name="Acceso")
+    objective.policy_axes.set([access])
+
+    rows, _card = _rows(plan, 2024, policy_axis=access.pk)
+    assert list(rows) == ["3.1.1"]  # only the objective serving that axis
+    client.force_login(admin_user)
+    page = client.get(f"/plans/{plan.pk}/", {"year": 2024, "policy_axis": access.pk})
+    html = page.content.decode()
+    assert 'data-indicator="3.1.1"' in html and 'data-indicator="3.2.1"' not in html
+    # an axis of no policy the plan serves is ignored
+    page = client.get(f"/plans/{plan.pk}/", {"year": 2024, "policy_axis": 999999})
+    assert 'data-indicator="3.2.1"' in page.content.decode()

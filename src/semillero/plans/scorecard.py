@@ -168,13 +168,24 @@ def default_year(plan: Plan) -> int:
 
 
 class Scorecard:
-    """The scorecard of `plan` in `year`, optionally only one axis or status."""
+    """The scorecard of `plan` in `year`, optionally only one axis, one status, or
+    the objectives serving one axis of the policy (`policy_axis`, its pk): the plan
+    read by the policy it serves."""
 
-    def __init__(self, plan: Plan, year: int, *, axis: str = "", status: str = ""):
+    def __init__(
+        self,
+        plan: Plan,
+        year: int,
+        *,
+        axis: str = "",
+        status: str = "",
+        policy_axis: int | None = None,
+    ):
         self.plan = plan
         self.year = year
         self.axis = axis
         self.status = status
+        self.policy_axis = policy_axis
 
     def calculate(self) -> dict:
         build = cube.ensure_fresh(triggered_by="plan scorecard")
@@ -195,13 +206,17 @@ class Scorecard:
                 continue
             objectives = []
             for objective in axis.objectives.all():
+                if self.policy_axis and self.policy_axis not in {
+                    a.pk for a in objective.policy_axes.all()
+                }:
+                    continue
                 shown = [
                     rows[i.pk]
                     for i in indicators
                     if i.objective_id == objective.pk
                     and (not self.status or rows[i.pk].status == self.status)
                 ]
-                if shown or not self.status:
+                if shown or not (self.status or self.policy_axis):
                     objectives.append({"objective": objective, "rows": shown})
             if objectives:
                 axes.append({"axis": axis, "objectives": objectives})

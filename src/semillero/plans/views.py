@@ -140,6 +140,13 @@ SCORECARD_COLUMNS = [
 ]
 
 
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def scorecard_rows(card: dict) -> list:
     return [
         row
@@ -159,7 +166,15 @@ def scorecard(request, pk):
     status = request.GET.get("status", "")
     if status not in Status.values:
         status = ""
-    card = Scorecard(plan, year, axis=axis, status=status).calculate()
+    policy_axes = Axis.objects.filter(
+        plan__kind=PlanKind.POLICY, served_by__axis__plan=plan
+    ).distinct()
+    policy_axis = _int(request.GET.get("policy_axis"))
+    if policy_axis not in {a.pk for a in policy_axes}:
+        policy_axis = None
+    card = Scorecard(
+        plan, year, axis=axis, status=status, policy_axis=policy_axis
+    ).calculate()
     download = request.GET.get("download")
     if download in FORMATS:
         return export_response(
@@ -169,7 +184,13 @@ def scorecard(request, pk):
             file_format=download,
             what="plan_scorecard",
             title=f"{plan.name} {year}",
-            filters={"plan": plan.pk, "year": year, "axis": axis, "status": status},
+            filters={
+                "plan": plan.pk,
+                "year": year,
+                "axis": axis,
+                "status": status,
+                "policy_axis": policy_axis,
+            },
         )
     return render(
         request,
@@ -189,7 +210,8 @@ def scorecard(request, pk):
             if can_review_plan_actuals(user)
             else [],
             "reports": plan.reports.all()[:5],
-            "policy_axes": plan.kind == PlanKind.PLAN,
+            "policy_axes": policy_axes,
+            "policy_axis": policy_axis,
         },
     )
 
