@@ -60,7 +60,7 @@ def test_a_stakeholder_answers_on_a_phone(phone, analyst_user):
     # Part 1: the agreement scale by its label, with the keyboard.
     expect(page.locator("[data-section='1']")).to_be_visible()
     _fits_the_screen(page)
-    page.get_by_label("4 · Agree").check()
+    page.get_by_label("4 · De acuerdo").check()
     page.locator("input[name=channel][value=phone]").check()
     staff = page.locator("input[name=staff]")
     staff.fill("12")
@@ -70,7 +70,7 @@ def test_a_stakeholder_answers_on_a_phone(phone, analyst_user):
     expect(page.locator("[data-section='2']")).to_be_visible()
     assert Answer.objects.get(question__code="coord").number == 4
     page.goto(f"/consulta/{invitation.token}/1/")
-    expect(page.get_by_label("4 · Agree")).to_be_checked()
+    expect(page.get_by_label("4 · De acuerdo")).to_be_checked()
     page.locator("button[value=next]").press("Enter")
 
     page.locator("textarea[name=prior]").fill("Más cursos en la zona oriental")
@@ -106,7 +106,7 @@ def test_an_analyst_tags_an_open_answer(page, analyst_user):
     item = page.locator(".open-answer").first
     expect(item).to_contain_text("Los cursos no responden a las empresas")
     item.get_by_label("Servicios a empresas").check()
-    item.get_by_label("New theme").fill("Trámites")
+    item.get_by_label("Tema nuevo").fill("Trámites")
     item.locator("button[type=submit]").click()
     expect(page.locator("[data-saved=yes]")).to_be_visible()
     a = response.answers.get(question__code="prior")
