@@ -108,7 +108,7 @@ def test_groups_that_differ_are_said_in_words(analyst_user):
     assert result.test["p_value"] < 0.01
     workers = c.groups.get(code="workers").name
     business = c.groups.get(code="business_associations").name
-    assert result.finding.startswith(f"{business} and {workers}")
+    assert result.finding.startswith(f"{business} y {workers} no coinciden")
     assert "100%" in result.finding and "0%" in result.finding
 
 
