@@ -232,3 +232,59 @@ def test_downloads_and_pdf_summary(client, analyst_user):
         b'data-group="workers" data-n="5" data-mean="3.4" data-agreement="0.6"'
         in page.content
     )
+
+
+def test_an_administrator_invites_registry_instructors_and_a_file_of_people(
+    client, admin_user, centre
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import InstructorFactory
+
+    c = consultation_with_questions(admin_user)
+    group = c.groups.get(code="instructors")
+    InstructorFactory(
+        organization=centre,
+        first_name="Ana",
+        last_name="Pérez",
+        email="ana@example.org",
+    )
+    InstructorFactory(
+        organization=centre, first_name="Sin", last_name="Correo", email=""
+    )
+    listing = SimpleUploadedFile(
+        "lista.csv",
+        "nombre,correo\nLuis Gómez,luis@example.org\n".encode(),
+        content_type="text/csv",
+    )
+    client.force_login(admin_user)
+    client.post(
+        reverse("consultations:invite", args=[c.pk]),
+        {
+            "kind": "people",
+            "group": group.pk,
+            "people": "Eva Díaz <eva@example.org>",
+            "people_file": listing,
+            "instructors_of": centre.code,
+        },
+    )
+    invited = set(
+        Invitation.objects.filter(consultation=c, group=group).values_list(
+            "name", "email"
+        )
+    )
+    # the typed person, the file's person (its header skipped) and the one
+    # instructor of the centre with an address
+    assert invited == {
+        ("Eva Díaz", "eva@example.org"),
+        ("Luis Gómez", "luis@example.org"),
+        ("Ana Pérez", "ana@example.org"),
+    }
+    # an unknown organization code invites nobody and says so
+    response = client.post(
+        reverse("consultations:invite", args=[c.pk]),
+        {"kind": "people", "group": group.pk, "instructors_of": "NO-SUCH"},
+        follow=True,
+    )
+    assert "NO-SUCH" in response.content.decode()
+    assert Invitation.objects.filter(consultation=c, group=group).count() == 3

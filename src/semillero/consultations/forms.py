@@ -120,19 +120,64 @@ class InviteOrganizationsForm(forms.Form):
 
 
 class InvitePeopleForm(forms.Form):
+    """People to invite personally: typed or pasted, from a file of the same
+    lines, or the instructors of organizations of the registry; at least one."""
+
+    MAX_FILE_BYTES = 2 * 1024 * 1024
+
     group = forms.TypedChoiceField(label=_("Stakeholder group"), coerce=int)
     people = forms.CharField(
         label=_("People"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "One person a line: name and e-mail address, typed or pasted from a "
             "spreadsheet."
         ),
     )
+    people_file = forms.FileField(
+        label=_("Or a list of people (CSV or text file)"),
+        required=False,
+        help_text=_("The same lines: a name and an e-mail address on each."),
+    )
+    instructors_of = forms.CharField(
+        label=_("Or the instructors of these organizations"),
+        required=False,
+        help_text=_(
+            "Codes of the registry, separated by spaces: their instructors with an "
+            "e-mail address are invited."
+        ),
+    )
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [(g.pk, g.name) for g in groups]
+
+    def clean_people_file(self):
+        upload = self.cleaned_data.get("people_file")
+        if not upload:
+            return ""
+        if upload.size > self.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is too large."))
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file is not UTF-8 text.")) from exc
+        lines = text.splitlines()
+        if lines and "@" not in lines[0]:
+            lines = lines[1:]  # a header row (e.g. "nombre,correo")
+        return "\n".join(lines)
+
+    def clean(self):
+        data = super().clean()
+        if not any(
+            (data.get(name) or "").strip()
+            for name in ("people", "people_file", "instructors_of")
+        ):
+            raise forms.ValidationError(
+                _("Write people, attach a list, or name organizations.")
+            )
+        return data
 
 
 class AnswerImportForm(forms.Form):

@@ -22,6 +22,7 @@ from semillero.accounts.permissions import (
     can_run_consultations,
     require,
 )
+from semillero.registry.models import Instructor, Organization
 
 from . import events
 from .models import (
@@ -473,6 +474,27 @@ def parse_people(text: str) -> list[tuple[str, str]]:
             % {"lines": ", ".join(bad)}
         )
     return people
+
+
+def instructors_of(codes) -> list[tuple[str, str]]:
+    """(name, e-mail) of the registry's instructors of these organizations who
+    have an address; unknown codes are an error."""
+    codes = set(codes)
+    known = set(
+        Organization.objects.filter(code__in=codes).values_list("code", flat=True)
+    )
+    if codes - known:
+        raise ValidationError(
+            _("Unknown organization codes: %(codes)s.")
+            % {"codes": ", ".join(sorted(codes - known))}
+        )
+    rows = (
+        Instructor.objects.filter(organization__code__in=codes)
+        .exclude(email="")
+        .order_by("last_name", "first_name")
+        .values_list("first_name", "last_name", "email")
+    )
+    return [(f"{first} {last}".strip(), email) for first, last, email in rows]
 
 
 @transaction.atomic

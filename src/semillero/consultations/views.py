@@ -455,13 +455,17 @@ def invite(request, pk):
     kind = request.POST.get("kind")
     try:
         if kind == "people":
-            form = InvitePeopleForm(request.POST, groups=groups)
+            form = InvitePeopleForm(request.POST, request.FILES, groups=groups)
             if not form.is_valid():
                 raise ValidationError(
-                    _("Choose a group and write at least one person.")
+                    [e for errs in form.errors.values() for e in errs]
                 )
-            group = next(g for g in groups if g.pk == form.cleaned_data["group"])
-            people = services.parse_people(form.cleaned_data["people"])
+            data = form.cleaned_data
+            group = next(g for g in groups if g.pk == data["group"])
+            people = services.parse_people(
+                "\n".join((data["people"], data["people_file"]))
+            )
+            people += services.instructors_of(data["instructors_of"].split())
             n = services.invite_people(
                 consultation, user=user, group=group, people=people
             )
