@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("users/", views.user_list, name="user_list"),
+    path("audit/", views.audit_trail, name="audit_trail"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/role/", views.user_role, name="user_role"),
     path("tokens/", views.token_list, name="token_list"),

@@ -3,6 +3,8 @@
 Login, logout and password change are Django's own views (see urls.py).
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -186,3 +188,67 @@ def token_revoke(request, pk):
         request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix}
     )
     return redirect("accounts:token_list")
+
+
+# -- the audit trail -------------------------------------------------------------
+
+AUDIT_COLUMNS = [
+    Column("created_at", gettext_lazy("When"), sort=("created_at",)),
+    Column("actor_username", gettext_lazy("User"), sort=("actor_username",)),
+    Column("action", gettext_lazy("Action"), sort=("action",)),
+    Column("summary", gettext_lazy("Summary")),
+    Column("object_type", gettext_lazy("Object"), table=False),
+    Column("object_id", gettext_lazy("Object ID"), table=False),
+    Column(
+        "details",
+        gettext_lazy("Details"),
+        value=lambda e: json.dumps(e.details, ensure_ascii=False, sort_keys=True),
+        table=False,
+    ),
+]
+
+
+def _audit_filters() -> list[Filter]:
+    return [
+        Filter(
+            "family",
+            gettext_lazy("Kind of action"),
+            lambda: [(f, f) for f in selectors.audit_action_families()],
+        ),
+        Filter(
+            "period",
+            gettext_lazy("Period"),
+            [
+                ("7", gettext_lazy("Last 7 days")),
+                ("30", gettext_lazy("Last 30 days")),
+                ("365", gettext_lazy("Last 12 months")),
+            ],
+        ),
+    ]
+
+
+@login_required
+@require_GET
+def audit_trail(request):
+    """Who imported, exported, changed or published what: the audit trail for
+    administrators, searchable, filterable, downloadable (the download itself is
+    audited as an export)."""
+    _require_user_manager(request.user)
+    listing = Listing(
+        request,
+        name="audit_trail",
+        title=_("Audit trail"),
+        columns=AUDIT_COLUMNS,
+        filters=_audit_filters(),
+        default_sort="-created_at",
+    )
+    who = request.GET.get("who", "")[:150]
+    rows = selectors.audit_event_list(
+        actor=request.user, who=who or None, **listing.selector_kwargs()
+    )
+    return listing.respond(
+        rows,
+        "accounts/audit_trail.html",
+        "accounts/_audit_results.html",
+        {"listing": listing, "who": who},
+    )
