@@ -13,6 +13,8 @@ imports (see `snapshot`):
 """
 
 import datetime
+import functools
+import gettext
 import re
 from typing import Any
 
@@ -58,6 +60,18 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 _PARAMETER_KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
+@functools.cache
+def _country_names(language: str):
+    """pycountry's ISO 3166-1 translations for a language, loaded once per
+    process (the catalogue names countries on every row of every page)."""
+    try:
+        return gettext.translation(
+            "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
+        ).gettext
+    except OSError:
+        return lambda name: name
+
+
 def country_name(code: str) -> str:
     """The country's name in the current language (pycountry's translations)."""
     if code == INTERNATIONAL:
@@ -68,14 +82,7 @@ def country_name(code: str) -> str:
     language = (translation.get_language() or "es").split("-")[0]
     if language == "en":
         return country.name
-    try:
-        import gettext
-
-        return gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=[language]
-        ).gettext(country.name)
-    except OSError:
-        return country.name
+    return _country_names(language)(country.name)
 
 
 def snapshot(entry: Entry) -> dict[str, Any]:
