@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,13 +23,9 @@ from django.utils.translation import gettext_lazy
 from semillero.accounts.permissions import can_run_consultations, require
 from semillero.core.importing import Column, Importer, RowInvalid, StoreResult
 from semillero.core.importing import parsers as p
-from semillero.core.importing.badrows import bad_rows_csv
-from semillero.core.importing.engine import ImportRun
-from semillero.core.importing.errors import ImportFileError
 from semillero.core.importing.parsers import normalise_name
-from semillero.core.importing.reading import read_table
-from semillero.core.importing.services import _finish, _start, check_upload
-from semillero.core.models import ImportBatch, ImportStatus
+from semillero.core.importing.services import check_upload, import_batch_process
+from semillero.core.models import ImportBatch
 
 from .models import (
     Answer,
@@ -209,35 +203,9 @@ def responses_import(
     )
     batch.file.save(file_name, file, save=False)
     batch.save()
-    _start(batch)
-    try:
-        with batch.file.open("rb") as fh:
-            table = read_table(fh.read(), batch.file_name)
-        run = ImportRun(
-            ResponsesImporter(consultation=consultation, user=user, batch=batch), table
-        )
-        run.validate()
-    except ImportFileError as exc:
-        _finish(batch, ImportStatus.FAILED, file_error=exc.message)
-        return batch
-    errors = run.errors()
-    batch.rows_total = run.total_rows
-    batch.rows_rejected = len(run.rejected)
-    batch.warnings = run.warnings
-    batch.error_count = len(errors)
-    batch.errors = [e.as_dict() for e in errors[: ImportBatch.MAX_ERRORS_KEPT]]
-    if run.rejected:
-        name = f"{PurePath(batch.file_name).stem}-errors.csv"
-        batch.bad_rows_file.save(
-            name,
-            ContentFile(bad_rows_csv(table.headers, run.rejected.values())),
-            save=False,
-        )
-    if run.valid_rows == 0:
-        _finish(batch, ImportStatus.FAILED)
-        return batch
-    with transaction.atomic():
-        result = run.store()
-        batch.rows_created = result.created
-        _finish(batch, ImportStatus.PARTIAL if run.rejected else ImportStatus.SUCCEEDED)
+    # The platform's engine: validation, the error report and bad-rows file,
+    # one transaction for the valid rows, a failed batch on a crash.
+    importer = ResponsesImporter(consultation=consultation, user=user, batch=batch)
+    import_batch_process(batch=batch, importer=importer)
+    batch.refresh_from_db()
     return batch

@@ -118,22 +118,30 @@ def import_batch_submit(*, batch: ImportBatch, background: bool) -> None:
         import_batch_process(batch=batch)
 
 
-def import_batch_process(*, batch: ImportBatch) -> ImportReport:
+def import_batch_process(
+    *, batch: ImportBatch, importer: Importer | None = None
+) -> ImportReport:
     """Validate and store the batch's file in one transaction.
 
     Default mode stores every valid row and rejects the others; all-or-nothing
     stores nothing when any row is rejected. An exception while storing rolls
     everything back and the batch is marked failed.
+
+    `importer`: an importer made by the caller for a file that belongs to one
+    object (e.g. a consultation's answers) rather than to a registered kind; the
+    caller has checked the permission.
     """
-    importer_class = get_importer(batch.kind)
     user = batch.user
     with translation.override(batch.language or settings.LANGUAGE_CODE):
         _start(batch)
         try:
-            if user is not None and not can_import(user, batch.kind):
-                raise ImportFileError(
-                    _("You are not allowed to import %(kind)s.") % {"kind": batch.kind}
-                )
+            if importer is None:
+                if user is not None and not can_import(user, batch.kind):
+                    raise ImportFileError(
+                        _("You are not allowed to import %(kind)s.")
+                        % {"kind": batch.kind}
+                    )
+                importer = get_importer(batch.kind)(user=user, batch=batch)
             with batch.file.open("rb") as fh:
                 data = fh.read()
             table = read_table(data, batch.file_name)
@@ -141,7 +149,7 @@ def import_batch_process(*, batch: ImportBatch) -> ImportReport:
             # stay in memory through validation and storing.
             del data
             run = ImportRun(
-                importer_class(user=user, batch=batch),
+                importer,
                 table,
                 progress=partial(progress.progress_set, batch.pk),
             )
