@@ -5,7 +5,7 @@ as 100 % stacked bars."""
 import altair as alt
 from django.utils.translation import gettext as _
 
-from semillero.indicators.charts import BAR_STEP, _spec
+from semillero.indicators.charts import BAR_STEP, chart_spec
 
 # Red to green for disagree to agree (ColorBrewer RdYlGn, 5 classes); options of
 # a choice question take a categorical scheme.
@@ -71,4 +71,4 @@ def stacked_bars(result) -> dict:
             % {"question": question.text},
         )
     )
-    return _spec(chart)
+    return chart_spec(chart)

@@ -123,7 +123,7 @@ def bar_chart(
         height=BAR_STEP * max(1, len(order)),
         description=description,
     )
-    return _spec(chart)
+    return chart_spec(chart)
 
 
 def trend_chart(
@@ -179,7 +179,7 @@ def trend_chart(
         .encode(**encoding, tooltip=tooltip)
         .properties(width="container", height=260, description=description)
     )
-    return _spec(chart)
+    return chart_spec(chart)
 
 
 def tile_map(
@@ -248,7 +248,7 @@ def tile_map(
     ]
     base = alt.Chart().encode(x=x, y=y, tooltip=tooltip)
     # invalid=None: a tile with no value is drawn ("show"), in the colour that
-    # `_spec` sets for invalid values (grey), instead of being left out.
+    # `chart_spec` sets for invalid values (grey), instead of being left out.
     tiles = base.mark_rect(cornerRadius=3, invalid=None).encode(
         color=alt.Color(
             "value:Q",
@@ -270,7 +270,7 @@ def tile_map(
             description=description,
         )
     )
-    return _spec(chart)
+    return chart_spec(chart)
 
 
 def interval_chart(
@@ -327,10 +327,13 @@ def interval_chart(
         height=BAR_STEP * max(1, len(order)),
         description=description,
     )
-    return _spec(chart)
+    return chart_spec(chart)
 
 
-def _spec(chart: alt.TopLevelMixin) -> dict:
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """An Altair chart as the Vega-Lite spec every page draws (our number
+    format, no frame, the export menu in the page's language); other apps' charts
+    go through it too."""
     chart = (
         chart.configure(locale={"number": NUMBER_LOCALE})
         .configure_view(stroke=None)
