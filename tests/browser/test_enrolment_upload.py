@@ -32,11 +32,6 @@ GOOD_ID = dui(10_000_004)
 BAD_ID = GOOD_ID[:-1] + str((int(GOOD_ID[-1]) + 1) % 10)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def database_tasks(settings):
     """Background imports go to the database queue, as in production, so the

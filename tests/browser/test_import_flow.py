@@ -15,11 +15,6 @@ GOOD = "BR-1;Centro Navegador;training_centre;San Salvador;San Salvador Centro;s
 BAD = "BR-2;Empresa Navegadora;ong;La Libertad;;no"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def upload(page, name, content: bytes):
     page.goto("/imports/")
     page.select_option("select[name=kind]", "organizations")

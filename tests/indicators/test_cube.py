@@ -29,11 +29,6 @@ ENROLMENTS = (
 ANA, LUIS, ROSA = dui(12_345_670), dui(23_456_781), dui(34_567_892)
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def reference(db):
     TrainingAreaFactory(code="ELEC")

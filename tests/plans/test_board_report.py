@@ -33,11 +33,6 @@ INSAFORP = "Instituto Salvadoreño de Formación Profesional"
 INCAF = "Instituto Nacional de Capacitación y Formación"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def plan(institute, admin_user):
     """A plan 2022–2026 of an institute called INSAFORP until 8 December 2023

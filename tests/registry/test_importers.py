@@ -22,11 +22,6 @@ from tests.core.import_support import ORG_HEADER, csv_bytes, messages, run_impor
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def test_the_registry_registers_its_four_kinds():
     """Organizations, municipalities, districts and classifications are importable."""
     assert {"organizations", "municipalities", "districts", "classifications"} <= set(

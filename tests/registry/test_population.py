@@ -26,11 +26,6 @@ pytestmark = pytest.mark.django_db
 HEADER = "department,year,sex,population,age_group"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def stored() -> list[tuple]:
     return list(
         Population.objects.order_by(

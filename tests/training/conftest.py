@@ -7,11 +7,6 @@ from semillero.training.importing.enrolments import EnrolmentImporter
 from .factories import CourseRunFactory
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture(params=["vectorised", "row_by_row"])
 def path(request, monkeypatch):
     """Run the test on both validation paths of the enrolments kind."""
