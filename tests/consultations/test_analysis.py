@@ -183,6 +183,27 @@ def test_clusters_suggest_the_themes_of_the_answers(analyst_user):
     ]
 
 
+def test_cluster_suggestions_are_kept_until_the_answers_change(
+    analyst_user, monkeypatch
+):
+    c = consultation_with_questions(analyst_user)
+    for text in COORDINATION * 2 + ACCESS * 2:
+        answer(c, "workers", {"coord": 3, "prior": text})
+    runs = []
+    clusters = analysis.OpenResults._clusters
+    monkeypatch.setattr(
+        analysis.OpenResults,
+        "_clusters",
+        lambda self, *args: runs.append(1) or clusters(self, *args),
+    )
+    for _ in range(2):
+        analysis.OpenResults(c, [question(c, "prior")]).calculate()
+    assert len(runs) == 1  # the second page load reads the kept result
+    answer(c, "workers", {"coord": 3, "prior": ACCESS[0]})
+    (result,) = analysis.OpenResults(c, [question(c, "prior")]).calculate()
+    assert len(runs) == 2 and sum(s.size for s in result.suggestions) == 21
+
+
 def test_themes_are_counted_by_group(analyst_user):
     c = consultation_with_questions(analyst_user)
     a = answer(c, "workers", {"coord": 3, "prior": "Más acceso para mujeres"})

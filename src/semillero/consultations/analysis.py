@@ -15,12 +15,14 @@ class per report, each with `calculate()`:
   from clustering the answers (TF-IDF and k-means, scikit-learn, fixed seed).
 """
 
+import hashlib
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.core.cache import cache as shared_cache
 from django.utils.translation import gettext as _
 from scipy.stats import binomtest, kruskal
 
@@ -43,6 +45,7 @@ TOP_PAIRS = 10
 MIN_ANSWERS_TO_CLUSTER = 10
 MAX_CLUSTERS = 6
 SEED = 20230101
+CLUSTER_CACHE_SECONDS = 24 * 3600
 
 
 def wilson(successes: int, n: int) -> tuple[float | None, float | None]:
@@ -438,7 +441,19 @@ class OpenResults:
             groups=[(g.code, g.name) for g in groups],
             themes=themes,
             untagged=len(answers) - len(tagged_answers),
-            suggestions=self._clusters(answers, groups) if self.suggest else [],
+            suggestions=self._cached_clusters(answers, groups) if self.suggest else [],
+        )
+
+    def _cached_clusters(self, answers, groups) -> list[Suggestion]:
+        """Clustering takes seconds: its result is kept for as long as the
+        answers (and the groups' names in this language) stay the same."""
+        fingerprint = hashlib.sha256(
+            repr((answers, [(g.pk, g.name) for g in groups])).encode()
+        ).hexdigest()
+        return shared_cache.get_or_set(
+            f"consultations:clusters:{fingerprint}",
+            lambda: self._clusters(answers, groups),
+            CLUSTER_CACHE_SECONDS,
         )
 
     def _clusters(self, answers, groups) -> list[Suggestion]:
