@@ -233,3 +233,22 @@ def test_an_administrator_builds_a_plan_from_the_pages(client, institute, admin_
         },
     )
     assert page.status_code == 200 and objective.indicators.count() == 1
+
+
+def test_the_indicator_page_computes_the_registry_series_once(
+    client, plan, analyst_user, monkeypatch
+):
+    from semillero.plans import scorecard
+
+    calls = []
+    real = scorecard.compute_series
+    monkeypatch.setattr(
+        scorecard, "compute_series", lambda *a, **k: calls.append(a) or real(*a, **k)
+    )
+    client.force_login(analyst_user)
+    computed = plan.axes.get().objectives.get().indicators.get(code="3.1.1")
+    page = client.get(reverse("plans:indicator", args=[computed.pk]) + "?year=2024")
+    assert page.status_code == 200
+    # one row per year of the plan (2023–2027), one computation of the series
+    assert page.content.decode().count("data-year=") >= 5
+    assert len(calls) == 1

@@ -8,7 +8,7 @@ each year. A cumulative indicator adds the yearly values up from the plan's firs
 year. Targets are those of the revision in force.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -73,7 +73,9 @@ def actual_series(
 ) -> dict[int, Decimal]:
     years = [y for y in plan.years if y <= up_to]
     if indicator.source == Source.COMPUTED:
-        values = computed_series(indicator, years, build)
+        # All the plan's years in one (cached) computation, whatever `up_to`:
+        # the indicator page asks for every year in turn.
+        values = computed_series(indicator, list(plan.years), build)
     else:
         values = reported_series(indicator)
     values = {y: v for y, v in values.items() if y in years and v is not None}
@@ -194,8 +196,11 @@ class Scorecard:
                 objective__axis__plan=self.plan
             ).select_related("objective__axis", "result")
         )
-        rows = {i.pk: indicator_row(i, self.plan, self.year, build) for i in indicators}
-        counts = Counter(row.status for row in rows.values())
+        by_objective: dict[int, list[Row]] = defaultdict(list)
+        for indicator in indicators:
+            row = indicator_row(indicator, self.plan, self.year, build)
+            by_objective[indicator.objective_id].append(row)
+        counts = Counter(row.status for rows in by_objective.values() for row in rows)
         axes = []
         for axis in Axis.objects.filter(plan=self.plan).prefetch_related(
             Prefetch(
@@ -211,10 +216,9 @@ class Scorecard:
                 }:
                     continue
                 shown = [
-                    rows[i.pk]
-                    for i in indicators
-                    if i.objective_id == objective.pk
-                    and (not self.status or rows[i.pk].status == self.status)
+                    row
+                    for row in by_objective[objective.pk]
+                    if not self.status or row.status == self.status
                 ]
                 if shown or not (self.status or self.policy_axis):
                     objectives.append({"objective": objective, "rows": shown})
@@ -223,6 +227,6 @@ class Scorecard:
         return {
             "axes": axes,
             "counts": [(s, s.label, counts.get(s, 0)) for s in p.Status],
-            "total": len(rows),
+            "total": len(indicators),
             "build": build,
         }
